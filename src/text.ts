@@ -1,0 +1,41 @@
+/**
+ * Text that came from outside (inputs, Atlas bodies and headers) is shown to people in three
+ * places: the log, annotations and the job summary. These helpers make sure it is shown, not
+ * obeyed: no line break can start a workflow command (`::warning::`), and no HTML or markdown
+ * can change the summary page.
+ */
+
+/**
+ * Quotes text for a log line or message: JSON string syntax, so line breaks and control
+ * characters become visible escapes and the text can never begin a new log line. Long text is
+ * shortened with an ellipsis.
+ */
+export function quote(text: string, maxLength = 200): string {
+  const shortened = text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
+  // U+2028/2029 end lines in some viewers; JSON.stringify leaves them alone.
+  return JSON.stringify(shortened).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+}
+
+/** One line of plain text: control characters and line breaks become spaces, runs collapse. */
+export function oneLine(text: string, maxLength = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return flat.length > maxLength ? `${flat.slice(0, maxLength)}…` : flat
+}
+
+/**
+ * Escapes text for the job summary, which GitHub renders as markdown with inline HTML.
+ * Every ASCII character except letters, digits and spaces becomes a numeric character
+ * reference, so neither HTML tags nor markdown syntax (`*`, `_`, `[`, `|`, `` ` ``, `#`, `!`,
+ * `~`, `\`), autolinks (`https://`, `www.`), mentions (`@`) nor emoji codes (`:x:`) can take
+ * effect. Line breaks become `<br>`.
+ */
+export function escapeForSummary(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map(line =>
+      line.replace(/[^A-Za-z0-9 \u00a0-\u200d\u2030-\ud7ff\ue000-\ufeff]/gu, ch => `&#${ch.codePointAt(0)};`)
+    )
+    .join('<br>')
+}

