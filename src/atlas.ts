@@ -131,7 +131,10 @@ function parseEndpoint(text: string, contentType: string | null): EndpointState 
   const record = body as Record<string, unknown>
   const status = record.connectionStatus
   if (typeof status !== 'string' || !STATUS_NAME.test(status)) {
-    const got = status === undefined ? 'no connectionStatus field' : `connectionStatus ${quote(oneLine(JSON.stringify(status) ?? '', 60))}`
+    const got =
+      status === undefined
+        ? 'no connectionStatus field'
+        : `connectionStatus ${quote(oneLine(JSON.stringify(status) ?? '', 60))}`
     throw new ResponseFormatError(
       `Atlas answered HTTP 200 with JSON that has ${got}; expected the interface endpoint resource ({connectionStatus, deleteRequested, errorMessage, interfaceEndpointId}). Check base-url.`
     )

@@ -1,11 +1,6 @@
 import { cancellation, type Deadline } from './clock.js'
 import { MAX_RESPONSE_BYTES } from './constants.js'
-import {
-  ConnectionError,
-  DeadlineError,
-  ResponseFormatError,
-  TransientError
-} from './errors.js'
+import { ConnectionError, DeadlineError, ResponseFormatError, TransientError } from './errors.js'
 
 /**
  * The HTTP layer under the Digest client: one request, bounded in time and size, never
@@ -67,12 +62,8 @@ export function createTransport(options: TransportOptions): FetchLike {
       if (signal.aborted) throw cancellation(signal)
       if (timer.signal.aborted) {
         throw limitedByDeadline
-          ? new DeadlineError(
-              `The deadline arrived while waiting ${seconds(timeoutMs)} for Atlas to answer.`
-            )
-          : new TransientError(
-              `Atlas did not answer within ${seconds(timeoutMs)} (request-timeout-seconds).`
-            )
+          ? new DeadlineError(`The deadline arrived while waiting ${seconds(timeoutMs)} for Atlas to answer.`)
+          : new TransientError(`Atlas did not answer within ${seconds(timeoutMs)} (request-timeout-seconds).`)
       }
       if (error instanceof ResponseFormatError) throw error
       throw classifyNetworkError(error)
@@ -147,7 +138,8 @@ export function classifyNetworkError(error: unknown): Error {
       'The proxy asked for credentials (HTTP 407). Put them in the proxy URL of HTTPS_PROXY (http://user:password@proxy:port).'
     )
   }
-  const what = NETWORK_ERRORS[code] ?? `the request failed: ${String(cause?.message ?? (error as Error).message)}`
+  const what =
+    NETWORK_ERRORS[code] ?? `the request failed: ${String(cause?.message ?? (error as Error).message)}`
   return new TransientError(`Could not reach Atlas: ${what}${code ? ` (${code})` : ''}.`)
 }
 

@@ -61,8 +61,7 @@ export function readSettings(read: InputReader): Settings {
     ''
   )
   const privateLinkId = check(
-    () =>
-      parseHexId(Input.PrivateLinkId, read(Input.PrivateLinkId), 'the AWS PrivateLink connection ID'),
+    () => parseHexId(Input.PrivateLinkId, read(Input.PrivateLinkId), 'the AWS PrivateLink connection ID'),
     ''
   )
   const interfaceEndpointId = check(() => parseEndpointId(read(Input.InterfaceEndpointId)), '')
@@ -83,14 +82,10 @@ export function readSettings(read: InputReader): Settings {
     10
   )
   const requestTimeoutSeconds = check(
-    () =>
-      parseWholeNumber(Input.RequestTimeoutSeconds, read(Input.RequestTimeoutSeconds), 1, 600, 30),
+    () => parseWholeNumber(Input.RequestTimeoutSeconds, read(Input.RequestTimeoutSeconds), 1, 600, 30),
     30
   )
-  const maxRetries = check(
-    () => parseWholeNumber(Input.MaxRetries, read(Input.MaxRetries), 0, 100, 5),
-    5
-  )
+  const maxRetries = check(() => parseWholeNumber(Input.MaxRetries, read(Input.MaxRetries), 0, 100, 5), 5)
   const baseUrl = check(() => parseBaseUrl(read(Input.BaseUrl)), DEFAULT_BASE_URL)
   const summary = check(() => parseBoolean(Input.Summary, read(Input.Summary), true), true)
 
@@ -155,7 +150,8 @@ function parseHexId(name: Input, value: string, what: string): string {
 }
 
 function parseEndpointId(value: string): string {
-  const accepted = 'the AWS interface endpoint ID: "vpce-" then hexadecimal digits, e.g. "vpce-0123456789abcdef0"'
+  const accepted =
+    'the AWS interface endpoint ID: "vpce-" then hexadecimal digits, e.g. "vpce-0123456789abcdef0"'
   required(Input.InterfaceEndpointId, value, accepted)
   if (!ENDPOINT_ID.test(value)) {
     throw new Error(`Input "${Input.InterfaceEndpointId}" must be ${accepted}; ${given(value)}.`)
@@ -179,13 +175,7 @@ function parseStatuses(name: Input, value: string): KnownStatus[] {
   return statuses
 }
 
-function parseWholeNumber(
-  name: Input,
-  value: string,
-  min: number,
-  max: number,
-  fallback: number
-): number {
+function parseWholeNumber(name: Input, value: string, min: number, max: number, fallback: number): number {
   if (value === '') return fallback
   const accepted = `a whole number from ${min} to ${max}`
   if (!/^\d{1,9}$/.test(value)) throw new Error(`Input "${name}" must be ${accepted}; ${given(value)}.`)
@@ -214,7 +204,9 @@ function parseBaseUrl(value: string): string {
     throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(value)}, which is not a URL.`)
   }
   if (/\s/.test(value)) {
-    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(value)}, which contains whitespace.`)
+    throw new Error(
+      `Input "${Input.BaseUrl}" must be ${accepted}; ${given(value)}, which contains whitespace.`
+    )
   }
   // Show the URL without anything that may be a credential.
   const shown = `${url.protocol}//${url.host}${url.pathname}`
@@ -224,7 +216,9 @@ function parseBaseUrl(value: string): string {
     )
   }
   if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
-    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}, without a query string or fragment; ${given(shown)}.`)
+    throw new Error(
+      `Input "${Input.BaseUrl}" must be ${accepted}, without a query string or fragment; ${given(shown)}.`
+    )
   }
   if (url.protocol === 'http:') {
     if (!LOOPBACK_HOST.test(url.hostname)) {

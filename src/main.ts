@@ -72,9 +72,7 @@ export async function run(): Promise<void> {
     }
   }
   if (settings.summary) {
-    await writeSummary(
-      renderSummary({ ...settings, result, elapsedMs, runUrl: runUrl() })
-    )
+    await writeSummary(renderSummary({ ...settings, result, elapsedMs, runUrl: runUrl() }))
   }
   conclude(result)
 }

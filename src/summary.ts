@@ -66,10 +66,7 @@ export function renderSummary(report: SummaryReport): string {
     ],
     ['Waiting for', target ? esc(target) : 'nothing: read once'],
     ['Delete requested', result.last ? (result.last.deleteRequested ? 'yes' : 'no') : '—'],
-    [
-      'Atlas error message',
-      result.last?.errorMessage ? esc(result.last.errorMessage) : '—'
-    ],
+    ['Atlas error message', result.last?.errorMessage ? esc(result.last.errorMessage) : '—'],
     ['Attempts', String(result.attempts)],
     ['Elapsed', esc(`${(report.elapsedMs / 1000).toFixed(1)} s`)]
   ]

@@ -13,13 +13,18 @@
 export function quote(text: string, maxLength = 200): string {
   const shortened = text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
   // U+2028/2029 end lines in some viewers; JSON.stringify leaves them alone.
-  return JSON.stringify(shortened).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return JSON.stringify(shortened)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
 }
 
 /** One line of plain text: control characters and line breaks become spaces, runs collapse. */
 export function oneLine(text: string, maxLength = 300): string {
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return flat.length > maxLength ? `${flat.slice(0, maxLength)}…` : flat
 }
 

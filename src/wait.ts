@@ -127,7 +127,9 @@ export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
         )
       }
       if (intervalMs >= deadline.remaining()) {
-        log.info(`${at()} ${status}: not ${target} yet, and the next check would come after the deadline; stopping.`)
+        log.info(
+          `${at()} ${status}: not ${target} yet, and the next check would come after the deadline; stopping.`
+        )
         return end('timeout', timeoutMessage(deadline, target, last, attempts))
       }
       log.info(`${at()} ${status}: waiting for ${target}; next check in ${seconds(intervalMs)}.`)
@@ -135,14 +137,18 @@ export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
     }
   } catch (error) {
     if (error instanceof CancelledError) {
-      return end('cancelled', `${error.message}${last ? ` The last status read was ${last.connectionStatus}.` : ''}`)
+      return end(
+        'cancelled',
+        `${error.message}${last ? ` The last status read was ${last.connectionStatus}.` : ''}`
+      )
     }
     if (error instanceof DeadlineError) {
       log.info(`${at()} ${error.message}`)
       return end('timeout', `${timeoutMessage(deadline, target, last, attempts)} ${error.message}`)
     }
     const message = error instanceof Error ? error.message : String(error)
-    if (!(error instanceof TransientError)) log.debug(`Stopped on ${(error as Error).name ?? 'error'}: ${message}`)
+    if (!(error instanceof TransientError))
+      log.debug(`Stopped on ${(error as Error).name ?? 'error'}: ${message}`)
     return end('error', message)
   }
 }

@@ -261,15 +261,32 @@ export class AtlasStandin {
   }
 
   /** Atlas's answer to a path with an unknown project, private link or endpoint. */
-  private checkPath(url: string): { error: number; errorCode: string; detail: string; reason: string; parameters: string[] } | undefined {
+  private checkPath(
+    url: string
+  ): { error: number; errorCode: string; detail: string; reason: string; parameters: string[] } | undefined {
     const path = url.split('?')[0]
-    const match = /^\/api\/atlas\/v1\.0\/groups\/([^/]+)\/privateEndpoint\/([^/]+)\/interfaceEndpoints\/([^/]+)$/.exec(path)
+    const match =
+      /^\/api\/atlas\/v1\.0\/groups\/([^/]+)\/privateEndpoint\/([^/]+)\/interfaceEndpoints\/([^/]+)$/.exec(
+        path
+      )
     if (!match) {
-      return { error: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: `Cannot find resource ${path}.`, reason: 'Not Found', parameters: [path] }
+      return {
+        error: 404,
+        errorCode: 'RESOURCE_NOT_FOUND',
+        detail: `Cannot find resource ${path}.`,
+        reason: 'Not Found',
+        parameters: [path]
+      }
     }
     const [, group, link, endpoint] = match.map(decodeURIComponent)
     if (group !== this.options.projectId) {
-      return { error: 404, errorCode: 'GROUP_NOT_FOUND', detail: `No group with ID ${group} exists.`, reason: 'Not Found', parameters: [group] }
+      return {
+        error: 404,
+        errorCode: 'GROUP_NOT_FOUND',
+        detail: `No group with ID ${group} exists.`,
+        reason: 'Not Found',
+        parameters: [group]
+      }
     }
     if (link !== this.options.privateLinkId || endpoint !== this.options.interfaceEndpointId) {
       return {
@@ -294,7 +311,12 @@ export class AtlasStandin {
     response.end(UNAUTHORIZED_BODY)
   }
 
-  private json(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private json(
+    response: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {}
+  ): void {
     response.writeHead(status, { 'Content-Type': 'application/json', ...headers })
     response.end(JSON.stringify(body))
   }
@@ -304,7 +326,9 @@ export class AtlasStandin {
     method: string,
     url: string,
     header: string | undefined
-  ): { ok: true; nc: string; nonce: string } | { ok: false; stale: boolean; reason: string; nc?: string; nonce?: string } {
+  ):
+    | { ok: true; nc: string; nonce: string }
+    | { ok: false; stale: boolean; reason: string; nc?: string; nonce?: string } {
     if (!header) return { ok: false, stale: false, reason: 'no Authorization header' }
     if (!/^Digest\s/i.test(header)) return { ok: false, stale: false, reason: 'not a Digest answer' }
     const fields = parseDigestFields(header.slice(7))

@@ -101,7 +101,16 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const outputFile = await readFile(outputPath, 'utf8')
   const summary = withSummary ? await readFile(summaryPath, 'utf8') : ''
   await rm(dir, { recursive: true, force: true })
-  return { exitCode, signal, stdout, stderr, outputs: parseOutputFile(outputFile), outputFile, summary, durationMs }
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(outputFile),
+    outputFile,
+    summary,
+    durationMs
+  }
 }
 
 /** Parses `name<<DELIMITER\nvalue\nDELIMITER` records, as the runner does. */
