@@ -20,8 +20,8 @@ export function quote(text: string, maxLength = 200): string {
 
 /** One line of plain text: control characters and line breaks become spaces, runs collapse. */
 export function oneLine(text: string, maxLength = 300): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
