@@ -1,13 +1,14 @@
-import { getProxyUrl } from '@actions/http-client'
 import type { LookupFunction } from 'node:net'
 import type { FetchLike } from './http.js'
 
 /**
  * Runner proxies. Node's global fetch ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY, so on a
  * self-hosted runner that reaches the internet only through a proxy, Atlas would be out of
- * reach. The decision "proxy or not" is @actions/http-client's own (`getProxyUrl`), so this
- * action agrees with the rest of the toolkit: lower- and upper-case variables, NO_PROXY entries
- * as host names, `.domain` suffixes, `host:port` and `*`, and loopback hosts never proxied.
+ * reach. The rules are @actions/http-client's (so this action agrees with the rest of the
+ * toolkit): lower-case variables win over upper-case ones, loopback hosts are never proxied,
+ * and NO_PROXY entries are `*`, host names (which also match their subdomains), `.domain`
+ * suffixes and `host:port`. One addition: `*.domain`, which people write expecting it to work,
+ * means `.domain`.
  */
 
 /** Options for the socket to the target (tests use them to trust a test CA and resolve names). */
@@ -22,34 +23,61 @@ export interface ProxyChoice {
   proxy?: string
 }
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']
+type Environment = Record<string, string | undefined>
+
+/** The proxy to reach `target` through, or undefined to go direct. */
+export function proxyFor(target: string, env: Environment = process.env): URL | undefined {
+  const url = new URL(target)
+  const variable =
+    url.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY)
+  if (!variable || bypassesProxy(url, env.no_proxy ?? env.NO_PROXY ?? '')) return undefined
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(variable) ? variable : `http://${variable}`)
+  } catch {
+    return undefined
+  }
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|\[0:0:0:0:0:0:0:1\])$/i
+
+export function bypassesProxy(url: URL, noProxy: string): boolean {
+  const host = url.hostname.toLowerCase()
+  if (LOOPBACK.test(host)) return true
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  const candidates = [host, `${host}:${port}`]
+  return noProxy
+    .split(',')
+    .map(entry => entry.trim().toLowerCase())
+    .filter(entry => entry !== '')
+    .some(entry => {
+      if (entry === '*') return true
+      const suffix = entry.startsWith('*.') ? entry.slice(1) : entry
+      return candidates.some(
+        candidate =>
+          candidate === suffix || candidate.endsWith(suffix.startsWith('.') ? suffix : `.${suffix}`)
+      )
+    })
+}
 
 /**
- * Picks how to reach `target`. Without proxy variables this is the global fetch, and undici
- * is not even loaded (it costs start-up time every run). With them, undici's own fetch and
- * dispatcher are used together, so that their versions always match.
+ * Picks how to reach `target`. Without a proxy this is the global fetch, and undici is not
+ * even loaded. Through a proxy, undici's own fetch and ProxyAgent are used together, so that
+ * their versions always match.
  */
 export async function chooseFetch(target: string, connect?: ConnectOptions): Promise<ProxyChoice> {
-  const anyProxy = PROXY_VARIABLES.some(name => (process.env[name] ?? '') !== '')
-  if (!anyProxy && connect === undefined) return { fetch: globalThis.fetch }
+  const proxy = proxyFor(target)
+  if (proxy === undefined && connect === undefined) return { fetch: globalThis.fetch }
 
   const undici = await import('undici')
-  const proxyUrl = anyProxy ? getProxyUrl(target) : ''
-  if (proxyUrl === '') {
-    const agent = new undici.Agent({ connect })
-    return { fetch: withDispatcher(undici.fetch, agent) }
+  if (proxy === undefined) {
+    return { fetch: withDispatcher(undici.fetch, new undici.Agent({ connect })) }
   }
-  const proxy = new URL(proxyUrl)
-  const credentials =
+  const shown = `${proxy.protocol}//${proxy.host}`
+  const token =
     proxy.username !== ''
       ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
       : undefined
-  const shown = `${proxy.protocol}//${proxy.host}`
-  const agent = new undici.ProxyAgent({
-    uri: shown,
-    token: credentials,
-    requestTls: connect
-  })
+  const agent = new undici.ProxyAgent({ uri: shown, token, requestTls: connect })
   return { fetch: withDispatcher(undici.fetch, agent), proxy: shown }
 }
 

@@ -64,7 +64,10 @@ describe('StrictDigestClient', () => {
   })
 
   it('counts nc in 8 hex digits from 00000001, past 16 polls, against a server that checks it strictly', async () => {
-    standin = await startStandin({ strictNc: true, script: [{ status: 'PENDING', times: 19 }, { status: 'AVAILABLE' }] })
+    standin = await startStandin({
+      strictNc: true,
+      script: [{ status: 'PENDING', times: 19 }, { status: 'AVAILABLE' }]
+    })
     const result = await waitAgainst(standin, { clock: new FakeClock() })
     expect(result.outcome).toBe('reached')
     expect(result.attempts).toBe(20)

@@ -132,7 +132,15 @@ describe('transient failures are retried', () => {
 describe('answers that are not the resource fail at once, not retried', () => {
   it('HTML with 200', async () => {
     standin = await startStandin({
-      script: [{ raw: { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<!DOCTYPE html><h1>Sign in</h1>' } }]
+      script: [
+        {
+          raw: {
+            status: 200,
+            headers: { 'Content-Type': 'text/html' },
+            body: '<!DOCTYPE html><h1>Sign in</h1>'
+          }
+        }
+      ]
     })
     const result = await waitAgainst(standin, { clock: new FakeClock() })
     expect(result.outcome).toBe('error')
@@ -143,7 +151,9 @@ describe('answers that are not the resource fail at once, not retried', () => {
 
   it('JSON without connectionStatus', async () => {
     standin = await startStandin({
-      script: [{ raw: { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"results":[]}' } }]
+      script: [
+        { raw: { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"results":[]}' } }
+      ]
     })
     const result = await waitAgainst(standin, { clock: new FakeClock() })
     expect(result.outcome).toBe('error')
@@ -209,7 +219,12 @@ describe('redirects', () => {
 describe('Deprecation and Sunset headers', () => {
   it('give one warning that says what Atlas announced and when', async () => {
     const headers = { Deprecation: '@1735689600', Sunset: 'Wed, 01 Jul 2026 00:00:00 GMT' }
-    standin = await startStandin({ script: [{ status: 'PENDING', headers, times: 3 }, { status: 'AVAILABLE', headers }] })
+    standin = await startStandin({
+      script: [
+        { status: 'PENDING', headers, times: 3 },
+        { status: 'AVAILABLE', headers }
+      ]
+    })
     const result = await waitAgainst(standin, { clock: new FakeClock() })
     expect(result.outcome).toBe('reached')
     const warnings = result.log.lines.filter(l => l.level === 'warning')
