@@ -3,7 +3,7 @@ import { StrictDigestClient } from './digest.js'
 import { AtlasApiError, ResponseFormatError, TransientError } from './errors.js'
 import type { FetchLike } from './http.js'
 import type { Log } from './log.js'
-import { oneLine, quote } from './text.js'
+import { endSentence, oneLine, quote } from './text.js'
 
 /** The interface endpoint resource, as Atlas describes it. */
 export interface EndpointState {
@@ -72,7 +72,7 @@ export class AtlasClient {
     if (response.status === 200) return parseEndpoint(text, response.headers.get('content-type'))
     if (response.status === 429 || response.status >= 500) {
       throw new TransientError(
-        `Atlas answered ${describeError(response.status, text, response.headers)}.`,
+        endSentence(`Atlas answered ${describeError(response.status, text, response.headers)}`),
         retryAfterMs(response.headers.get('retry-after'), this.options.now()),
         response.status === 429
       )
@@ -89,7 +89,7 @@ export class AtlasClient {
     const problem = describeError(response.status, text, response.headers)
     const code = errorCode(text, response.headers)
     throw new AtlasApiError(
-      `Atlas answered ${problem}. ${hint(response.status, code)}`,
+      `${endSentence(`Atlas answered ${problem}`)} ${hint(response.status, code)}`,
       response.status,
       code
     )
@@ -209,6 +209,9 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
   if (value === null) return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  // An HTTP date names its month ("Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse alone would
+  // read "1.5" or "-1" as dates in 2001 and retry at once.
+  if (!/\b[A-Za-z]{3}\b/.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)

@@ -46,5 +46,21 @@ export type KnownStatus = (typeof KNOWN_STATUSES)[number]
 
 export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com/api/atlas/v1.0'
 
+/**
+ * The defaults action.yml declares (a unit test keeps the two equal). A runner always passes
+ * every input, with its default when the workflow gives none; these apply only when an input
+ * is missing altogether, as when the action is started by hand. An input given as '' stays ''.
+ */
+export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {
+  [Input.WaitFor]: '',
+  [Input.FailOn]: 'REJECTED',
+  [Input.TimeoutSeconds]: '900',
+  [Input.IntervalSeconds]: '10',
+  [Input.RequestTimeoutSeconds]: '30',
+  [Input.MaxRetries]: '5',
+  [Input.BaseUrl]: DEFAULT_BASE_URL,
+  [Input.Summary]: 'true'
+}
+
 /** Atlas answers in well under a kilobyte; anything this large is not the resource we asked for. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024

@@ -1,4 +1,5 @@
-import { DEFAULT_BASE_URL, Input, KNOWN_STATUSES, type KnownStatus } from './constants.js'
+import * as core from '@actions/core'
+import { ACTION_DEFAULTS, DEFAULT_BASE_URL, Input, KNOWN_STATUSES, type KnownStatus } from './constants.js'
 import { InputError } from './errors.js'
 import { quote } from './text.js'
 
@@ -22,8 +23,18 @@ export interface Settings {
   summary: boolean
 }
 
-/** Reads one input the way `core.getInput` does (trimmed, '' when unset). */
-export type InputReader = (name: Input) => string
+/** Reads one input the way `core.getInput` does (trimmed); undefined when not set at all. */
+export type InputReader = (name: Input) => string | undefined
+
+/**
+ * The runner's inputs. The runner sets INPUT_<NAME> for every input action.yml declares, so
+ * an unset variable means the action was started some other way, and its default applies;
+ * a variable set to '' means the workflow asked for '' (`fail-on: ''` turns fail-on off).
+ */
+export const runnerInputs: InputReader = name =>
+  process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] === undefined
+    ? undefined
+    : core.getInput(name)
 
 const HEX_ID = /^[0-9a-f]{24}$/i
 const ENDPOINT_ID = /^vpce-[0-9a-f]{1,64}$/i
@@ -35,7 +46,7 @@ const PUBLIC_KEY = /^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/
  * or logs an input, so that even a malformed key never reaches the log in clear.
  */
 export function maskSecrets(read: InputReader, mask: (secret: string) => void): void {
-  const privateKey = read(Input.PrivateKey)
+  const privateKey = read(Input.PrivateKey) ?? ''
   if (privateKey === '') return
   mask(privateKey)
   // The runner masks line by line; a key pasted with a line break must not leak a line of it.
@@ -43,7 +54,8 @@ export function maskSecrets(read: InputReader, mask: (secret: string) => void): 
 }
 
 /** Validates every input and returns the settings, or throws one InputError naming every bad input. */
-export function readSettings(read: InputReader): Settings {
+export function readSettings(readInput: InputReader): Settings {
+  const read = (name: Input): string => readInput(name) ?? ACTION_DEFAULTS[name] ?? ''
   const problems: string[] = []
   const check = <T>(parse: () => T, fallback: T): T => {
     try {
@@ -197,15 +209,17 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
 function parseBaseUrl(value: string): string {
   if (value === '') return DEFAULT_BASE_URL
   const accepted = `an https URL of the Atlas Administration API root, e.g. "${DEFAULT_BASE_URL}" (http only for a loopback host)`
+  // Whatever is wrong with it, never echo what sits before an '@': it may be a password.
+  const redacted = value.replace(/\/\/[^/?#]*@/, '//***@')
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(value)}, which is not a URL.`)
+    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(redacted)}, which is not a URL.`)
   }
   if (/\s/.test(value)) {
     throw new Error(
-      `Input "${Input.BaseUrl}" must be ${accepted}; ${given(value)}, which contains whitespace.`
+      `Input "${Input.BaseUrl}" must be ${accepted}; ${given(redacted)}, which contains whitespace.`
     )
   }
   // Show the URL without anything that may be a credential.

@@ -1,16 +1,14 @@
 import * as core from '@actions/core'
 import { AtlasClient } from './atlas.js'
 import { Deadline, systemClock } from './clock.js'
-import { Input } from './constants.js'
 import { CancelledError, InputError } from './errors.js'
 import { createTransport, seconds } from './http.js'
-import { maskSecrets, readSettings, type Settings } from './inputs.js'
+import { maskSecrets, readSettings, runnerInputs, type Settings } from './inputs.js'
 import { endpointOutputs } from './outputs.js'
 import { chooseFetch } from './proxy.js'
 import { renderInputErrorSummary, renderSummary } from './summary.js'
 import { waitForStatus, type WaitResult } from './wait.js'
 
-const readInput = (name: Input): string => core.getInput(name)
 const log = {
   info: (message: string) => core.info(message),
   warning: (message: string, title?: string) => core.warning(message, title ? { title } : {}),
@@ -23,12 +21,12 @@ const log = {
  */
 export async function run(): Promise<void> {
   const startedAt = systemClock.now()
-  maskSecrets(readInput, secret => core.setSecret(secret))
+  maskSecrets(runnerInputs, secret => core.setSecret(secret))
   const cancel = listenForCancellation()
 
   let settings: Settings
   try {
-    settings = readSettings(readInput)
+    settings = readSettings(runnerInputs)
   } catch (error) {
     if (!(error instanceof InputError)) throw error
     if (error.writeSummary) await writeSummary(renderInputErrorSummary(error.problems))

@@ -44,3 +44,8 @@ export function escapeForSummary(text: string): string {
     )
     .join('<br>')
 }
+
+/** Ends a sentence with a full stop, unless it already ends with one (inside a quote or not). */
+export function endSentence(text: string): string {
+  return /[.!?…]"?$/.test(text) ? text : `${text}.`
+}

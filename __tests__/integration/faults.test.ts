@@ -243,7 +243,9 @@ describe('the deadline', () => {
     expect(result.outcome).toBe('timeout')
     expect(took).toBeGreaterThanOrEqual(700)
     expect(took).toBeLessThan(1_500)
-    expect(result.message).toMatch(/Timed out after/)
+    expect(result.message).toMatch(
+      /^Timed out waiting for AVAILABLE \(timeout-seconds: 0\.8\): The deadline arrived while waiting/
+    )
   })
 
   it('arriving during a backoff: the step stops instead of sleeping past it', async () => {

@@ -27,6 +27,9 @@ describe('retryAfterMs', () => {
 
   it('is undefined for a value that is neither seconds nor a date', () => {
     expect(retryAfterMs('soon', NOW)).toBeUndefined()
+    // Date.parse reads these as dates in 2001; they are neither seconds nor an HTTP date.
+    expect(retryAfterMs('1.5', NOW)).toBeUndefined()
+    expect(retryAfterMs('-1', NOW)).toBeUndefined()
     expect(retryAfterMs('', NOW)).toBeUndefined()
   })
 })

@@ -209,6 +209,17 @@ describe('readSettings', () => {
   })
 
   it.each([
+    'https://alice:S3cretT0ken@cloud.mongodb.com/api/atlas v1.0',
+    'https://alice:S3cret\nT0ken@cloud.mongodb.com/x',
+    'https://alice:S3cretT0ken@cloud.mongodb.com:99999/x'
+  ])('never shows credentials of a base-url that is malformed in another way too (%j)', value => {
+    const error = inputError({ 'base-url': value })
+    expect(error.message).toContain('Input "base-url"')
+    expect(error.message).not.toContain('S3cret')
+    expect(error.message).not.toContain('alice')
+  })
+
+  it.each([
     ['a space', 'SECRETA SECRETB'],
     ['a newline', 'SECRETA\nSECRETB'],
     ['a quote', 'SECRETA"SECRETB'],
@@ -307,5 +318,22 @@ describe('maskSecrets', () => {
       () => undefined
     )
     expect(read).toEqual([Input.PrivateKey])
+  })
+})
+
+describe('inputs missing altogether (not started by a runner)', () => {
+  const only =
+    (inputs: Record<string, string>): InputReader =>
+    name =>
+      inputs[name]
+
+  it('take the action.yml defaults, so REJECTED still fails the step', () => {
+    const result = readSettings(only({ ...REQUIRED_INPUTS }))
+    expect(result.failOn).toEqual(['REJECTED'])
+    expect(result.timeoutMs).toBe(900_000)
+  })
+
+  it("but an input given as '' stays '': fail-on '' means fail on nothing", () => {
+    expect(readSettings(only({ ...REQUIRED_INPUTS, 'fail-on': '' })).failOn).toEqual([])
   })
 })
