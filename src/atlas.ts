@@ -1,7 +1,7 @@
 import { USER_AGENT } from './constants.js'
 import { StrictDigestClient } from './digest.js'
 import { AtlasApiError, ResponseFormatError, TransientError } from './errors.js'
-import type { FetchLike } from './http.js'
+import type { Send } from './http.js'
 import type { Log } from './log.js'
 import { endSentence, oneLine, quote } from './text.js'
 
@@ -24,11 +24,13 @@ export interface AtlasClientOptions {
   privateLinkId: string
   interfaceEndpointId: string
   /** The transport (see http.ts): timeouts, size limit, no redirects, proxy. */
-  fetch: FetchLike
+  fetch: Send
   log: Log
   /** For Retry-After given as an HTTP date. */
   now: () => number
 }
+
+type HeaderReader = { get(name: string): string | null }
 
 /** A status name is short and plain; anything else is not a status, whatever the field says. */
 const STATUS_NAME = /^[A-Za-z0-9_-]{1,64}$/
@@ -96,7 +98,7 @@ export class AtlasClient {
   }
 
   /** One warning per run when Atlas says, in headers, that this API is going away. */
-  private announceDeprecation(headers: Headers): void {
+  private announceDeprecation(headers: HeaderReader): void {
     if (this.announced) return
     const deprecation = headers.get('deprecation')
     const sunset = headers.get('sunset')
@@ -164,13 +166,13 @@ function parseErrorBody(text: string): AtlasErrorBody {
   }
 }
 
-function errorCode(text: string, headers: Headers): string | undefined {
+function errorCode(text: string, headers: HeaderReader): string | undefined {
   const code = parseErrorBody(text).errorCode ?? headers.get('x-error-code')
   return typeof code === 'string' && code !== '' ? oneLine(code, 80) : undefined
 }
 
 /** "HTTP 404 (GROUP_NOT_FOUND): "No group with ID … exists."" from whatever Atlas sent. */
-function describeError(status: number, text: string, headers: Headers): string {
+function describeError(status: number, text: string, headers: HeaderReader): string {
   const body = parseErrorBody(text)
   const code = errorCode(text, headers)
   const detail =

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import DigestClient from 'digest-fetch'
-import type { FetchLike } from './http.js'
+import type { BufferedResponse, Send } from './http.js'
+import { headerRecord } from './node-http.js'
 
 /**
  * digest-fetch 3.1.1, made correct for a client that polls.
@@ -29,18 +30,18 @@ export class StrictDigestClient extends DigestClient {
   constructor(
     user: string,
     password: string,
-    private readonly send: FetchLike
+    private readonly send: Send
   ) {
     // Atlas challenges with algorithm=MD5, qop="auth".
     super(user, password, { algorithm: 'MD5' })
   }
 
   /** Requests go through the project's transport (timeouts, size limit, proxy), not bare fetch. */
-  override async getClient(): Promise<FetchLike> {
+  override async getClient(): Promise<Send> {
     return this.send
   }
 
-  override async fetch(url: string | URL, options: RequestInit = {}): Promise<Response> {
+  override async fetch(url: string | URL, options: RequestInit = {}): Promise<BufferedResponse> {
     const target = String(url)
     const first = await this.send(target, this.addAuth(target, options))
     if (first.status !== 401) return first
@@ -98,8 +99,7 @@ export class StrictDigestClient extends DigestClient {
       `algorithm=${algorithm}`,
       `response="${response}"`
     ]
-    const headers = new Headers(options.headers)
-    headers.set('Authorization', `${scheme} ${parameters.join(', ')}`)
+    const headers = { ...headerRecord(options.headers), Authorization: `${scheme} ${parameters.join(', ')}` }
     return { ...options, headers }
   }
 }

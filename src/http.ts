@@ -7,11 +7,30 @@ import { ConnectionError, DeadlineError, ResponseFormatError, TransientError } f
  * following a redirect, with every failure turned into a typed error (transient or not).
  */
 
-/** The shape of `fetch` this project relies on; `dispatcher` is undici's, used for proxies. */
-export type FetchLike = (url: string, init: RequestInit & { dispatcher?: unknown }) => Promise<Response>
+/** The part of a fetch Response this project reads (global fetch's Response is one). */
+export interface HttpResponse {
+  status: number
+  statusText: string
+  headers: { get(name: string): string | null }
+  body: AsyncIterable<Uint8Array> | null
+}
+
+/** A response whose body has been read (at most 1 MiB of it). */
+export interface BufferedResponse {
+  status: number
+  statusText: string
+  headers: { get(name: string): string | null }
+  text(): Promise<string>
+}
+
+/** How bytes are sent: node:http (nodeHttpFetch), global fetch, or undici's with a proxy. */
+export type FetchLike = (url: string, init: RequestInit & { dispatcher?: unknown }) => Promise<HttpResponse>
+
+/** One bounded request, as the Digest client sends it. */
+export type Send = (url: string, init: RequestInit) => Promise<BufferedResponse>
 
 export interface TransportOptions {
-  /** The real fetch to send with: global fetch, or undici's with a proxy dispatcher. */
+  /** What sends the bytes (see FetchLike). */
   fetch: FetchLike
   requestTimeoutMs: number
   deadline: Deadline
@@ -21,18 +40,15 @@ export interface TransportOptions {
   onRequest?: (exchange: { method: string; url: string; status: number; ms: number }) => void
 }
 
-/** Statuses whose response may not carry a body (the Response constructor refuses one). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
-
 /**
  * Wraps `fetch` so that each request:
  * - ends within `request-timeout-seconds`, and never after the step's deadline;
  * - stops at once when the job is cancelled;
  * - does not follow redirects (following one would send the Digest answer to wherever the
  *   Location points; the response is returned as is and reported);
- * - reads at most 1 MiB of body, then hands back a fully buffered Response.
+ * - reads at most 1 MiB of body, then hands back a fully buffered response.
  */
-export function createTransport(options: TransportOptions): FetchLike {
+export function createTransport(options: TransportOptions): Send {
   const { requestTimeoutMs, deadline, signal } = options
   return async (url, init) => {
     if (signal.aborted) throw cancellation(signal)
@@ -53,11 +69,12 @@ export function createTransport(options: TransportOptions): FetchLike {
       })
       const body = await readLimited(response)
       options.onRequest?.({ method, url, status: response.status, ms: performance.now() - started })
-      return new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
+      return {
         status: response.status,
         statusText: response.statusText,
-        headers: response.headers
-      })
+        headers: response.headers,
+        text: async () => new TextDecoder().decode(body)
+      }
     } catch (error) {
       if (signal.aborted) throw cancellation(signal)
       if (timer.signal.aborted) {
@@ -74,30 +91,33 @@ export function createTransport(options: TransportOptions): FetchLike {
 }
 
 /** Reads the body, refusing more than MAX_RESPONSE_BYTES whatever Content-Length claims. */
-async function readLimited(response: Response): Promise<Uint8Array> {
+async function readLimited(response: HttpResponse): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? '0')
   if (declared > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel().catch(() => undefined)
+    discard(response.body)
     throw tooLarge(response, declared)
   }
   if (!response.body) return new Uint8Array()
   const chunks: Uint8Array[] = []
   let size = 0
-  const reader = response.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => undefined)
-      throw tooLarge(response, size)
-    }
-    chunks.push(value)
+  // Web ReadableStreams and Node streams are both async iterables of bytes; leaving the loop
+  // early cancels or destroys the stream.
+  for await (const chunk of response.body) {
+    size += chunk.byteLength
+    if (size > MAX_RESPONSE_BYTES) throw tooLarge(response, size)
+    chunks.push(chunk)
   }
   return Buffer.concat(chunks)
 }
 
-function tooLarge(response: Response, bytes: number): ResponseFormatError {
+/** Stops a body we will not read, whichever kind of stream it is. */
+function discard(body: HttpResponse['body']): void {
+  const stream = body as { cancel?: () => Promise<void>; destroy?: () => void } | null
+  if (typeof stream?.cancel === 'function') stream.cancel().catch(() => undefined)
+  else stream?.destroy?.()
+}
+
+function tooLarge(response: HttpResponse, bytes: number): ResponseFormatError {
   const type = response.headers.get('content-type') ?? 'no content type'
   return new ResponseFormatError(
     `Atlas answered HTTP ${response.status} with a body of more than 1 MiB (${bytes} bytes so far, ${type}); the interface endpoint resource is a few hundred bytes, so this is not it. Check base-url and any proxy in between.`

@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net'
 import type { FetchLike } from './http.js'
+import { nodeHttpFetch } from './node-http.js'
 
 /**
  * Runner proxies. Node's global fetch ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY, so on a
@@ -60,13 +61,13 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
 }
 
 /**
- * Picks how to reach `target`. Without a proxy this is the global fetch, and undici is not
- * even loaded. Through a proxy, undici's own fetch and ProxyAgent are used together, so that
+ * Picks how to reach `target`. Without a proxy this is node:http (see node-http.ts), and
+ * undici is not even loaded. Through a proxy, undici's own fetch and ProxyAgent are used together, so that
  * their versions always match.
  */
 export async function chooseFetch(target: string, connect?: ConnectOptions): Promise<ProxyChoice> {
   const proxy = proxyFor(target)
-  if (proxy === undefined && connect === undefined) return { fetch: globalThis.fetch }
+  if (proxy === undefined && connect === undefined) return { fetch: nodeHttpFetch }
 
   const undici = await import('undici')
   if (proxy === undefined) {
@@ -83,6 +84,6 @@ export async function chooseFetch(target: string, connect?: ConnectOptions): Pro
 
 function withDispatcher(fetch: unknown, dispatcher: unknown): FetchLike {
   // undici's fetch and the global one differ only in types; the request is the same.
-  const send = fetch as FetchLike
+  const send = fetch as unknown as FetchLike
   return (url, init) => send(url, { ...init, dispatcher } as RequestInit)
 }

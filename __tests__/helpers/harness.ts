@@ -1,6 +1,7 @@
 import { AtlasClient } from '../../src/atlas.js'
 import { Deadline, systemClock, type Clock } from '../../src/clock.js'
 import { createTransport, type FetchLike } from '../../src/http.js'
+import { nodeHttpFetch } from '../../src/node-http.js'
 import { waitForStatus, type WaitResult } from '../../src/wait.js'
 import type { KnownStatus } from '../../src/constants.js'
 import { AtlasStandin, type StandinOptions } from '../../standin/atlas-standin.js'
@@ -23,7 +24,7 @@ export interface ClientSetup {
   baseUrl?: string
 }
 
-/** The real client stack (Digest client, transport, global fetch) pointed at a stand-in. */
+/** The real client stack (Digest client, transport, node:http) pointed at a stand-in. */
 export function clientFor(standin: AtlasStandin, setup: ClientSetup = {}) {
   const clock = setup.clock ?? systemClock
   const deadline = new Deadline(clock, clock.now(), setup.budgetMs ?? 60_000)
@@ -36,7 +37,7 @@ export function clientFor(standin: AtlasStandin, setup: ClientSetup = {}) {
     log,
     now: () => clock.now(),
     fetch: createTransport({
-      fetch: setup.fetch ?? globalThis.fetch,
+      fetch: setup.fetch ?? nodeHttpFetch,
       requestTimeoutMs: setup.requestTimeoutMs ?? 5_000,
       deadline,
       signal: setup.signal ?? new AbortController().signal

@@ -1,0 +1,62 @@
+import http from 'node:http'
+import https from 'node:https'
+import type { FetchLike } from './http.js'
+
+/**
+ * A fetch-shaped sender over node:http. Global fetch is undici, which Node loads on first use
+ * along with its WebAssembly HTTP parser; once a few responses have gone through that parser,
+ * V8 starts optimising it on a background thread, and process exit waits for that to finish.
+ * Measured here: one read by the action took 1.8× a plain `fetch` script, most of it spent
+ * before the first request and after the last. node:http parses with the native llhttp that is
+ * already in the binary, so a run costs little more than Node's own start-up.
+ *
+ * It returns the small part of a Response this project uses: status, headers.get() and the
+ * body as an async iterable of bytes (the transport reads it with a size limit).
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true })
+}
+
+export const nodeHttpFetch: FetchLike = (url, init) =>
+  new Promise((resolve, reject) => {
+    const target = new URL(url)
+    const client = target.protocol === 'https:' ? https : http
+    const request = client.request(
+      target,
+      {
+        method: init.method ?? 'GET',
+        headers: headerRecord(init.headers),
+        agent: agents[target.protocol as keyof typeof agents],
+        signal: init.signal ?? undefined
+      },
+      response => {
+        const headers = new Map<string, string>()
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+        }
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage ?? '',
+          headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
+          body: response
+        })
+      }
+    )
+    request.on('error', reject)
+    request.end()
+  })
+
+/** Headers given as a plain object, a Headers instance or pairs, as a plain object. */
+export function headerRecord(headers: RequestInit['headers']): Record<string, string> {
+  if (headers === undefined) return {}
+  if (Array.isArray(headers)) return Object.fromEntries(headers)
+  // Duck-typed: naming the global Headers class would make Node load undici.
+  const headersObject = headers as Headers
+  if (typeof headersObject.forEach === 'function' && typeof headersObject.get === 'function') {
+    const record: Record<string, string> = {}
+    headersObject.forEach((value, name) => (record[name] = value))
+    return record
+  }
+  return { ...(headers as Record<string, string>) }
+}
