@@ -137,8 +137,6 @@ async function main(): Promise<number> {
       'private-link-id': DEMO.privateLinkId,
       'interface-endpoint-id': DEMO.interfaceEndpointId,
       'wait-for': 'AVAILABLE',
-      // action.yml's default, given explicitly: a runner fills in input defaults, runAction does not.
-      'fail-on': 'REJECTED',
       'interval-seconds': '1',
       'timeout-seconds': '30',
       'base-url': standin.baseUrl,

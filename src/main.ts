@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { context } from '@actions/github'
 import { AtlasClient } from './atlas.js'
 import { Deadline, systemClock } from './clock.js'
 import { CancelledError, InputError } from './errors.js'
@@ -134,8 +135,10 @@ async function writeSummary(html: string): Promise<void> {
   }
 }
 
+/** A link to this workflow run for the summary; none when run outside Actions. */
 function runUrl(): string | undefined {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env
-  if (!GITHUB_SERVER_URL || !GITHUB_REPOSITORY || !GITHUB_RUN_ID) return undefined
-  return `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
+  // context.repo throws without GITHUB_REPOSITORY.
+  if (!process.env.GITHUB_REPOSITORY || !context.runId) return undefined
+  const { owner, repo } = context.repo
+  return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`
 }
