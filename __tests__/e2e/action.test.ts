@@ -80,6 +80,7 @@ describe('the bundled action, run as a runner runs it', () => {
     expect(result.summary).toContain('✅')
     expect(result.summary).toContain('Status history')
     expect(result.summary.match(/<tr><td>00&#58;0\d<\/td>/g)).toHaveLength(4)
+    expect(result.summary).toContain('example&#47;deploy&#47;actions&#47;runs&#47;1234')
     // N polls, N + 1 requests; every request named the action and asked for JSON.
     expect(standin.requests).toHaveLength(5)
     for (const request of standin.requests) {
@@ -226,6 +227,23 @@ describe('the bundled action, run as a runner runs it', () => {
       expect(result.stdout).toContain(`through proxy ${proxy.url}`)
     } finally {
       await proxy.stop()
+      certificate.cleanup()
+    }
+  })
+
+  it('reaches an https API directly, trusting the TLS certificate from NODE_EXTRA_CA_CERTS', async () => {
+    const certificate = makeTestCertificate()
+    try {
+      standin = await startStandin({ tls: { key: certificate.key, cert: certificate.cert } })
+      const result = await runAction({
+        inputs: { ...REQUIRED_INPUTS, 'base-url': standin.baseUrl },
+        env: { NODE_EXTRA_CA_CERTS: certificate.certFile }
+      })
+      expectNoSecretLeaked(result)
+      expect(standin.baseUrl).toMatch(/^https:/)
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs['connection-status']).toBe('AVAILABLE')
+    } finally {
       certificate.cleanup()
     }
   })

@@ -9,6 +9,7 @@ import { systemClock } from '../../src/clock.js'
 import type { AtlasStandin, Step } from '../../standin/atlas-standin.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { startStandin, waitAgainst } from '../helpers/harness.js'
+import { makeTestCertificate } from '../helpers/tls.js'
 
 let standin: AtlasStandin
 afterEach(async () => standin?.stop())
@@ -126,6 +127,22 @@ describe('transient failures are retried', () => {
     expect(result.outcome).toBe('reached')
     expect(performance.now() - started).toBeLessThan(2_000)
     expect(result.log.text()).toMatch(/did not answer within 0\.3 s/)
+  })
+})
+
+describe('TLS', () => {
+  it('an untrusted certificate fails at once, not retried, pointing at NODE_EXTRA_CA_CERTS', async () => {
+    const certificate = makeTestCertificate()
+    try {
+      standin = await startStandin({ tls: { key: certificate.key, cert: certificate.cert } })
+      const clock = new FakeClock()
+      const result = await waitAgainst(standin, { clock })
+      expect(result.outcome).toBe('error')
+      expect(result.message).toMatch(/TLS certificate .* not trusted \(\w+\).*NODE_EXTRA_CA_CERTS/s)
+      expect(clock.sleeps).toEqual([])
+    } finally {
+      certificate.cleanup()
+    }
   })
 })
 
