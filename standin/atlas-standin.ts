@@ -377,9 +377,7 @@ export function parseDigestFields(text: string): Record<string, string | undefin
   return fields
 }
 
+/** Atlas's codes for the errors the stand-in makes up; Atlas says UNEXPECTED_ERROR for most. */
 function defaultCode(status: number): string {
-  if (status === 429) return 'RATE_LIMITED'
-  if (status === 401) return 'UNEXPECTED_ERROR'
-  if (status >= 500) return 'UNEXPECTED_ERROR'
-  return 'UNEXPECTED_ERROR'
+  return status === 429 ? 'RATE_LIMITED' : 'UNEXPECTED_ERROR'
 }
