@@ -3,13 +3,14 @@ import type { FetchLike } from './http.js'
 import { nodeHttpFetch } from './node-http.js'
 
 /**
- * Runner proxies. Node's global fetch ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY, so on a
- * self-hosted runner that reaches the internet only through a proxy, Atlas would be out of
- * reach. The rules are @actions/http-client's (so this action agrees with the rest of the
- * toolkit): lower-case variables win over upper-case ones, loopback hosts are never proxied,
- * and NO_PROXY entries are `*`, host names (which also match their subdomains), `.domain`
- * suffixes and `host:port`. One addition: `*.domain`, which people write expecting it to work,
- * means `.domain`.
+ * Runner proxies. Node's global fetch and node:http ignore HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
+ * so on a self-hosted runner that reaches the internet only through a proxy, Atlas would be out
+ * of reach. The rules follow @actions/http-client, so that this action agrees with the rest of
+ * the toolkit: lower-case variables win over upper-case ones, and NO_PROXY entries are `*`,
+ * host names (which also match their subdomains), `.domain` suffixes and `host:port`. Two
+ * differences: `*.domain`, which people write expecting it to work, means `.domain`; and
+ * loopback hosts are not exempt by themselves: list them in NO_PROXY (most NO_PROXY values
+ * do), so that a proxy can be tested against a local server like any other.
  */
 
 /** Options for the socket to the target (tests use them to trust a test CA and resolve names). */
@@ -30,8 +31,8 @@ type Environment = Record<string, string | undefined>
 export function proxyFor(target: string, env: Environment = process.env): URL | undefined {
   const url = new URL(target)
   const variable =
-    url.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY)
-  if (!variable || bypassesProxy(url, env.no_proxy ?? env.NO_PROXY ?? '')) return undefined
+    url.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY
+  if (!variable || bypassesProxy(url, env.no_proxy || env.NO_PROXY || '')) return undefined
   try {
     return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(variable) ? variable : `http://${variable}`)
   } catch {
@@ -39,11 +40,8 @@ export function proxyFor(target: string, env: Environment = process.env): URL | 
   }
 }
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|\[0:0:0:0:0:0:0:1\])$/i
-
 export function bypassesProxy(url: URL, noProxy: string): boolean {
   const host = url.hostname.toLowerCase()
-  if (LOOPBACK.test(host)) return true
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')
   const candidates = [host, `${host}:${port}`]
   return noProxy

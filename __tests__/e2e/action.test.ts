@@ -231,6 +231,28 @@ describe('the bundled action, run as a runner runs it', () => {
     }
   })
 
+  it.each([
+    ['through the proxy', {}, 1],
+    ['bypassing it for NO_PROXY=localhost', { NO_PROXY: 'localhost' }, 0]
+  ] as const)('with HTTPS_PROXY set, reaches https://localhost %s', async (_case, extraEnv, tunnels) => {
+    const certificate = makeTestCertificate()
+    const proxy = await new ConnectProxy().start()
+    try {
+      standin = await startStandin({ tls: { key: certificate.key, cert: certificate.cert } })
+      const result = await runAction({
+        inputs: { ...REQUIRED_INPUTS, 'base-url': `https://localhost:${standin.port}/api/atlas/v1.0` },
+        env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: certificate.certFile, ...extraEnv }
+      })
+      expectNoSecretLeaked(result)
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs['connection-status']).toBe('AVAILABLE')
+      expect(new Set(proxy.tunnels).size).toBe(tunnels)
+    } finally {
+      await proxy.stop()
+      certificate.cleanup()
+    }
+  })
+
   it('reaches an https API directly, trusting the TLS certificate from NODE_EXTRA_CA_CERTS', async () => {
     const certificate = makeTestCertificate()
     try {

@@ -25,8 +25,11 @@ describe('proxy selection (pure)', () => {
     ],
     ['https://cloud.mongodb.com/x', { HTTPS_PROXY: 'p:3128' }, 'http://p:3128/'],
     ['https://cloud.mongodb.com/x', { HTTP_PROXY: 'http://p:3128' }, undefined],
-    ['http://127.0.0.1:8080/x', { HTTP_PROXY: 'http://p:3128' }, undefined],
-    ['https://localhost/x', { HTTPS_PROXY: 'http://p:3128' }, undefined]
+    ['https://cloud.mongodb.com/x', { https_proxy: '', HTTPS_PROXY: 'http://upper:2' }, 'http://upper:2/'],
+    // Loopback is proxied like any host unless NO_PROXY lists it, so a proxy can be tested locally.
+    ['http://127.0.0.1:8080/x', { HTTP_PROXY: 'http://p:3128' }, 'http://p:3128/'],
+    ['https://localhost/x', { HTTPS_PROXY: 'http://p:3128' }, 'http://p:3128/'],
+    ['https://localhost/x', { HTTPS_PROXY: 'http://p:3128', NO_PROXY: 'localhost,127.0.0.1' }, undefined]
   ])('%s with %j → %s', (target, vars, expected) => {
     expect(proxyFor(target, env(vars))?.href).toBe(expected)
   })
@@ -89,6 +92,28 @@ describe('requests through a real CONNECT proxy to a TLS server', () => {
     expect(proxy.tunnels.length).toBeGreaterThan(0)
     expect(new Set(proxy.tunnels)).toEqual(new Set([`atlas.test:${standin.port}`]))
     expect(standin.requests.map(r => r.status)).toEqual([401, 200])
+  })
+
+  it('goes through HTTPS_PROXY to https://localhost too, unless NO_PROXY lists it', async () => {
+    process.env.HTTPS_PROXY = proxy.url
+    const local = `https://localhost:${standin.port}/api/atlas/v1.0`
+    const proxied = await chooseFetch(local, { ca: certificate.cert })
+    expect(proxied.proxy).toBe(proxy.url)
+    const result = await waitAgainst(standin, {
+      clock: new FakeClock(),
+      fetch: proxied.fetch,
+      baseUrl: local
+    })
+    expect(result.outcome).toBe('reached')
+    expect(new Set(proxy.tunnels)).toEqual(new Set([`localhost:${standin.port}`]))
+
+    process.env.NO_PROXY = 'localhost'
+    const direct = await chooseFetch(local, { ca: certificate.cert })
+    expect(direct.proxy).toBeUndefined()
+    const tunnelsBefore = proxy.tunnels.length
+    const again = await waitAgainst(standin, { clock: new FakeClock(), fetch: direct.fetch, baseUrl: local })
+    expect(again.outcome).toBe('reached')
+    expect(proxy.tunnels).toHaveLength(tunnelsBefore)
   })
 
   it('sends proxy credentials from the proxy URL, and never shows them', async () => {
