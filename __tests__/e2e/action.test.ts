@@ -301,6 +301,13 @@ describe('the bundled action, run as a runner runs it', () => {
     expect(result.summary).toContain('injected')
   })
 
+  it('writes no summary when summary is false, and still sets the outputs', async () => {
+    const result = await run([{ status: 'AVAILABLE' }], { summary: 'false' })
+    expect(result.exitCode).toBe(0)
+    expect(result.summary).toBe('')
+    expect(result.outputs['connection-status']).toBe('AVAILABLE')
+  })
+
   it('runs outside a runner too: no summary file, no failure because of it', async () => {
     const result = await run([{ status: 'AVAILABLE' }], {}, { withSummaryFile: false })
     expect(result.exitCode).toBe(0)
