@@ -14,8 +14,16 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { AtlasStandin, type NoncePolicy, type StandinOptions, type Step } from '../standin/atlas-standin.js'
-import { readActionYml } from '../standin/action-yml.js'
-import { ACTION, ROOT, node24, parseOutputFile, runAction, type ActionRun } from '../standin/runner.js'
+import {
+  ACTION,
+  ROOT,
+  baseEnvironment,
+  node24,
+  parseOutputFile,
+  runAction,
+  runnerEnvironment,
+  type ActionRun
+} from '../standin/runner.js'
 import {
   curlDigestRead,
   freshChallengeRead,
@@ -66,39 +74,18 @@ function progress(message: string): void {
 // ── Environment and runs ─────────────────────────────────────────────────────────────────────
 
 /** What runAction keeps of this machine's environment; the baselines run with the same. */
-function machineEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
-    const value = process.env[name]
-    if (value !== undefined) env[name] = value
-  }
-  return env
-}
+const machineEnvironment = baseEnvironment
 
 /**
  * The environment runAction gives the action, for the one run that cannot go through it: the
- * peak-memory run must start Node under a wrapper that reads the child's max RSS. Every input
- * of action.yml is passed, defaults included, as a runner does.
+ * peak-memory run must start Node under a wrapper that reads the child's max RSS.
  */
-function runnerEnvironment(inputs: Record<string, string>, dir: string): Record<string, string> {
-  const env: Record<string, string> = {
-    ...machineEnvironment(),
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: path.join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
-    GITHUB_REPOSITORY: 'example/deploy',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '1234'
-  }
-  const defaults = readActionYml().inputs.flatMap(input =>
-    input.default === undefined ? [] : [[input.name, input.default] as const]
-  )
-  for (const [name, value] of [...defaults, ...Object.entries(inputs)]) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
-  return env
+function runnerEnvironmentIn(inputs: Record<string, string>, dir: string): Record<string, string> {
+  return runnerEnvironment(inputs, {
+    dir,
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary')
+  })
 }
 
 function actionInputs(baseUrl: string, extra: Record<string, string>): Record<string, string> {
@@ -208,7 +195,7 @@ async function peakMemory(): Promise<MaxRss> {
   return withStandin({ script: WAIT_SCRIPT }, async standin => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'atlas-bench-rss-'))
     try {
-      const env = runnerEnvironment(waitInputs(standin.baseUrl), dir)
+      const env = runnerEnvironmentIn(waitInputs(standin.baseUrl), dir)
       await writeFile(env.GITHUB_OUTPUT, '')
       await writeFile(env.GITHUB_STEP_SUMMARY, '')
       const run = await timeWithMaxRss(node24(), [ACTION], env, dir)

@@ -51,11 +51,43 @@ export interface RunOptions {
   onStdout?: (text: string) => void
 }
 
-/** The environment of a runner, minus anything from this machine that could change the run. */
-function baseEnvironment(): Record<string, string> {
+/** What is kept of this machine's environment: nothing that could change a run. */
+export function baseEnvironment(): Record<string, string> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']
   const env: Record<string, string> = {}
   for (const name of keep) if (process.env[name]) env[name] = process.env[name] as string
+  return env
+}
+
+/**
+ * The environment a runner gives the action: GITHUB_* variables, the output and summary files,
+ * and every input action.yml declares, with its default when the workflow gives none. The input
+ * name is upper-cased and keeps its hyphens: INPUT_PROJECT-ID.
+ */
+export function runnerEnvironment(
+  inputs: Record<string, string>,
+  files: { dir: string; output: string; summary?: string; extra?: Record<string, string> }
+): Record<string, string> {
+  const env: Record<string, string> = {
+    ...baseEnvironment(),
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: files.dir,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_REPOSITORY: 'example/deploy',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '1234',
+    ...(files.summary !== undefined ? { GITHUB_STEP_SUMMARY: files.summary } : {}),
+    ...files.extra
+  }
+  const defaults = Object.fromEntries(
+    readActionYml()
+      .inputs.filter(input => input.default !== undefined)
+      .map(input => [input.name, input.default as string])
+  )
+  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
   return env
 }
 
@@ -67,28 +99,12 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const withSummary = options.withSummaryFile ?? true
   if (withSummary) await writeFile(summaryPath, '')
 
-  const env: Record<string, string> = {
-    ...baseEnvironment(),
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_REPOSITORY: 'example/deploy',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '1234',
-    ...(withSummary ? { GITHUB_STEP_SUMMARY: summaryPath } : {}),
-    ...options.env
-  }
-  // Like the runner: every input action.yml declares is passed, with its default when the
-  // workflow gives none. The name is upper-cased and keeps its hyphens: INPUT_PROJECT-ID.
-  const defaults = Object.fromEntries(
-    readActionYml()
-      .inputs.filter(input => input.default !== undefined)
-      .map(input => [input.name, input.default as string])
-  )
-  for (const [name, value] of Object.entries({ ...defaults, ...options.inputs })) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
+  const env = runnerEnvironment(options.inputs, {
+    dir,
+    output: outputPath,
+    summary: withSummary ? summaryPath : undefined,
+    extra: options.env
+  })
 
   const started = performance.now()
   const child = spawn(node24(), [ACTION], { env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net'
-import { bypassesProxy, chooseFetch, proxyFor } from '../../src/proxy.js'
+import { bypassesProxy, chooseFetch, proxyFor, type ConnectOptions } from '../../src/proxy.js'
 import type { AtlasStandin } from '../../standin/atlas-standin.js'
 import { ConnectProxy } from '../../standin/connect-proxy.js'
 import { FakeClock } from '../helpers/fake-clock.js'
@@ -79,15 +79,17 @@ describe('requests through a real CONNECT proxy to a TLS server', () => {
 
   const target = () => `https://atlas.test:${standin.port}/api/atlas/v1.0`
 
+  /** Chooses how to reach baseUrl from the environment, then waits through that choice. */
+  async function waitThrough(baseUrl: string, connect: ConnectOptions = { ca: certificate.cert }) {
+    const choice = await chooseFetch(baseUrl, connect)
+    const result = await waitAgainst(standin, { clock: new FakeClock(), fetch: choice.fetch, baseUrl })
+    return { proxy: choice.proxy, result }
+  }
+
   it('goes through HTTPS_PROXY (only the proxy can resolve atlas.test)', async () => {
     process.env.HTTPS_PROXY = proxy.url
-    const choice = await chooseFetch(target(), { ca: certificate.cert })
-    expect(choice.proxy).toBe(proxy.url)
-    const result = await waitAgainst(standin, {
-      clock: new FakeClock(),
-      fetch: choice.fetch,
-      baseUrl: target()
-    })
+    const { proxy: used, result } = await waitThrough(target())
+    expect(used).toBe(proxy.url)
     expect(result.outcome).toBe('reached')
     expect(proxy.tunnels.length).toBeGreaterThan(0)
     expect(new Set(proxy.tunnels)).toEqual(new Set([`atlas.test:${standin.port}`]))
@@ -97,34 +99,23 @@ describe('requests through a real CONNECT proxy to a TLS server', () => {
   it('goes through HTTPS_PROXY to https://localhost too, unless NO_PROXY lists it', async () => {
     process.env.HTTPS_PROXY = proxy.url
     const local = `https://localhost:${standin.port}/api/atlas/v1.0`
-    const proxied = await chooseFetch(local, { ca: certificate.cert })
+    const proxied = await waitThrough(local)
     expect(proxied.proxy).toBe(proxy.url)
-    const result = await waitAgainst(standin, {
-      clock: new FakeClock(),
-      fetch: proxied.fetch,
-      baseUrl: local
-    })
-    expect(result.outcome).toBe('reached')
+    expect(proxied.result.outcome).toBe('reached')
     expect(new Set(proxy.tunnels)).toEqual(new Set([`localhost:${standin.port}`]))
 
     process.env.NO_PROXY = 'localhost'
-    const direct = await chooseFetch(local, { ca: certificate.cert })
-    expect(direct.proxy).toBeUndefined()
     const tunnelsBefore = proxy.tunnels.length
-    const again = await waitAgainst(standin, { clock: new FakeClock(), fetch: direct.fetch, baseUrl: local })
-    expect(again.outcome).toBe('reached')
+    const direct = await waitThrough(local)
+    expect(direct.proxy).toBeUndefined()
+    expect(direct.result.outcome).toBe('reached')
     expect(proxy.tunnels).toHaveLength(tunnelsBefore)
   })
 
   it('sends proxy credentials from the proxy URL, and never shows them', async () => {
     process.env.HTTPS_PROXY = proxy.url.replace('http://', 'http://user:s%40cret@')
-    const choice = await chooseFetch(target(), { ca: certificate.cert })
-    expect(choice.proxy).toBe(proxy.url)
-    const result = await waitAgainst(standin, {
-      clock: new FakeClock(),
-      fetch: choice.fetch,
-      baseUrl: target()
-    })
+    const { proxy: used, result } = await waitThrough(target())
+    expect(used).toBe(proxy.url)
     expect(result.outcome).toBe('reached')
     expect(proxy.authorizations[0]).toBe(`Basic ${Buffer.from('user:s@cret').toString('base64')}`)
   })
@@ -134,13 +125,11 @@ describe('requests through a real CONNECT proxy to a TLS server', () => {
     async entry => {
       process.env.HTTPS_PROXY = proxy.url
       process.env.NO_PROXY = `example.com, ${entry.replace('PORT', String(standin.port))}`
-      const choice = await chooseFetch(target(), { ca: certificate.cert, lookup: toLoopback })
-      expect(choice.proxy).toBeUndefined()
-      const result = await waitAgainst(standin, {
-        clock: new FakeClock(),
-        fetch: choice.fetch,
-        baseUrl: target()
+      const { proxy: used, result } = await waitThrough(target(), {
+        ca: certificate.cert,
+        lookup: toLoopback
       })
+      expect(used).toBeUndefined()
       expect(result.outcome).toBe('reached')
       expect(proxy.tunnels).toEqual([])
     }
@@ -148,12 +137,7 @@ describe('requests through a real CONNECT proxy to a TLS server', () => {
 
   it('refuses a server whose certificate is not trusted, without retrying, and says what to do', async () => {
     process.env.HTTPS_PROXY = proxy.url
-    const choice = await chooseFetch(target()) // no test CA: the certificate is unknown
-    const result = await waitAgainst(standin, {
-      clock: new FakeClock(),
-      fetch: choice.fetch,
-      baseUrl: target()
-    })
+    const { result } = await waitThrough(target(), {}) // no test CA: the certificate is unknown
     expect(result.outcome).toBe('error')
     expect(result.message).toMatch(/not trusted .*NODE_EXTRA_CA_CERTS/s)
     expect(proxy.tunnels).toHaveLength(1)
