@@ -1,5 +1,5 @@
-import type { Clock } from '../../src/clock.js'
-import { cancellation } from '../../src/clock.js'
+import type { Clock } from '../../src/common/clock.js'
+import { cancellation } from '../../src/common/clock.js'
 
 /**
  * A clock that only moves when the code under test sleeps (or a test calls advance): a

@@ -4,8 +4,8 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { chooseFetch } from '../../src/proxy.js'
-import { systemClock } from '../../src/clock.js'
+import { chooseFetch } from '../../src/http/proxy.js'
+import { systemClock } from '../../src/common/clock.js'
 import type { AtlasStandin, Step } from '../../standin/atlas-standin.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { startStandin, waitAgainst } from '../helpers/harness.js'

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net'
-import { bypassesProxy, chooseFetch, proxyFor, type ConnectOptions } from '../../src/proxy.js'
+import { bypassesProxy, chooseFetch, proxyFor, type ConnectOptions } from '../../src/http/proxy.js'
 import type { AtlasStandin } from '../../standin/atlas-standin.js'
 import { ConnectProxy } from '../../standin/connect-proxy.js'
 import { FakeClock } from '../helpers/fake-clock.js'

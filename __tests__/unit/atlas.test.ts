@@ -1,4 +1,4 @@
-import { retryAfterMs } from '../../src/atlas.js'
+import { retryAfterMs } from '../../src/atlas/client.js'
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0)
 

@@ -7,7 +7,7 @@ import {
   Output,
   USER_AGENT,
   VERSION
-} from '../../src/constants.js'
+} from '../../src/common/constants.js'
 import { readActionYml } from '../../standin/action-yml.js'
 
 describe('constants', () => {

@@ -1,6 +1,6 @@
-import { DEFAULT_BASE_URL, Input } from '../../src/constants.js'
-import { InputError } from '../../src/errors.js'
-import { type InputReader, maskSecrets, readSettings } from '../../src/inputs.js'
+import { DEFAULT_BASE_URL, Input } from '../../src/common/constants.js'
+import { InputError } from '../../src/common/errors.js'
+import { type InputReader, maskSecrets, readSettings } from '../../src/inputs/inputs.js'
 import { IDS, REQUIRED_INPUTS } from '../helpers/ids.js'
 
 /** The defaults action.yml declares, as the runner passes them to the action. */

@@ -1,6 +1,6 @@
-import type { EndpointState } from '../../src/atlas.js'
-import { Output } from '../../src/constants.js'
-import { elapsedSeconds, endpointOutputs } from '../../src/outputs.js'
+import type { EndpointState } from '../../src/atlas/client.js'
+import { Output } from '../../src/common/constants.js'
+import { elapsedSeconds, endpointOutputs } from '../../src/report/outputs.js'
 import { IDS } from '../helpers/ids.js'
 
 function state(overrides: Partial<EndpointState> = {}): EndpointState {

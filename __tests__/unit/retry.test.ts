@@ -1,12 +1,12 @@
-import { Deadline } from '../../src/clock.js'
+import { Deadline } from '../../src/common/clock.js'
 import {
   AtlasApiError,
   CancelledError,
   DeadlineError,
   RetriesExhaustedError,
   TransientError
-} from '../../src/errors.js'
-import { backoffDelay, type RetryOptions, withRetries } from '../../src/retry.js'
+} from '../../src/common/errors.js'
+import { backoffDelay, type RetryOptions, withRetries } from '../../src/wait/retry.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 
 const half = (): number => 0.5

@@ -1,7 +1,12 @@
-import type { EndpointState } from '../../src/atlas.js'
-import { renderInputErrorSummary, renderSummary, statusMark, type SummaryReport } from '../../src/summary.js'
-import { escapeForSummary } from '../../src/text.js'
-import type { Outcome, WaitResult } from '../../src/wait.js'
+import type { EndpointState } from '../../src/atlas/client.js'
+import {
+  renderInputErrorSummary,
+  renderSummary,
+  statusMark,
+  type SummaryReport
+} from '../../src/report/summary.js'
+import { escapeForSummary } from '../../src/common/text.js'
+import type { Outcome, WaitResult } from '../../src/wait/wait.js'
 import { IDS } from '../helpers/ids.js'
 
 function state(

@@ -1,4 +1,4 @@
-import { escapeForSummary, oneLine, quote } from '../../src/text.js'
+import { escapeForSummary, oneLine, quote } from '../../src/common/text.js'
 
 describe('quote', () => {
   it('turns line breaks into visible escapes so text cannot start a workflow command', () => {

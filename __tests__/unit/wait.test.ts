@@ -1,8 +1,13 @@
-import type { EndpointState } from '../../src/atlas.js'
-import { Deadline } from '../../src/clock.js'
-import type { KnownStatus } from '../../src/constants.js'
-import { AtlasApiError, CancelledError, RetriesExhaustedError, TransientError } from '../../src/errors.js'
-import { clockTime, waitForStatus, type WaitOptions } from '../../src/wait.js'
+import type { EndpointState } from '../../src/atlas/client.js'
+import { Deadline } from '../../src/common/clock.js'
+import type { KnownStatus } from '../../src/common/constants.js'
+import {
+  AtlasApiError,
+  CancelledError,
+  RetriesExhaustedError,
+  TransientError
+} from '../../src/common/errors.js'
+import { clockTime, waitForStatus, type WaitOptions } from '../../src/wait/wait.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
 import { IDS } from '../helpers/ids.js'
 

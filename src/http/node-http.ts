@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import type { FetchLike } from './http.js'
+import type { FetchLike } from './transport.js'
 
 /**
  * A fetch-shaped sender over node:http. Global fetch is undici, which Node loads on first use

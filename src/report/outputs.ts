@@ -1,5 +1,5 @@
-import type { EndpointState } from './atlas.js'
-import { Output } from './constants.js'
+import type { EndpointState } from '../atlas/client.js'
+import { Output } from '../common/constants.js'
 
 /** The step outputs for a run that read at least one status (the contract in action.yml). */
 export function endpointOutputs(

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net'
-import type { FetchLike } from './http.js'
+import type { FetchLike } from './transport.js'
 import { nodeHttpFetch } from './node-http.js'
 
 /**

@@ -49,3 +49,8 @@ export function escapeForSummary(text: string): string {
 export function endSentence(text: string): string {
   return /[.!?…]"?$/.test(text) ? text : `${text}.`
 }
+
+/** 30000 → "30 s"; 1500 → "1.5 s". */
+export function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import DigestClient from 'digest-fetch'
-import type { BufferedResponse, Send } from './http.js'
-import { headerRecord } from './node-http.js'
+import type { BufferedResponse, Send } from '../http/transport.js'
+import { headerRecord } from '../http/node-http.js'
 
 /**
  * digest-fetch 3.1.1, made correct for a client that polls.

@@ -1,6 +1,6 @@
-import type { Clock, Deadline } from './clock.js'
-import { DeadlineError, RetriesExhaustedError, TransientError } from './errors.js'
-import { seconds } from './http.js'
+import { seconds } from '../common/text.js'
+import type { Clock, Deadline } from '../common/clock.js'
+import { DeadlineError, RetriesExhaustedError, TransientError } from '../common/errors.js'
 
 export interface RetryOptions {
   /** Transient failures in a row tolerated before giving up (`max-retries`). */

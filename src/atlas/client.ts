@@ -1,9 +1,9 @@
-import { USER_AGENT } from './constants.js'
-import { StrictDigestClient } from './digest.js'
-import { AtlasApiError, ResponseFormatError, TransientError } from './errors.js'
-import type { Send } from './http.js'
-import type { Log } from './log.js'
-import { endSentence, oneLine, quote } from './text.js'
+import { USER_AGENT } from '../common/constants.js'
+import { StrictDigestClient } from '../auth/digest.js'
+import { AtlasApiError, ResponseFormatError, TransientError } from '../common/errors.js'
+import type { Send } from '../http/transport.js'
+import type { Log } from '../common/log.js'
+import { endSentence, oneLine, quote } from '../common/text.js'
 
 /** The interface endpoint resource, as Atlas describes it. */
 export interface EndpointState {

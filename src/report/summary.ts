@@ -1,6 +1,6 @@
-import type { Outcome, WaitResult } from './wait.js'
-import { clockTime } from './wait.js'
-import { escapeForSummary as esc } from './text.js'
+import type { Outcome, WaitResult } from '../wait/wait.js'
+import { clockTime } from '../wait/wait.js'
+import { escapeForSummary as esc } from '../common/text.js'
 
 /** What the summary needs to know about the run. */
 export interface SummaryReport {

@@ -1,7 +1,13 @@
 import * as core from '@actions/core'
-import { ACTION_DEFAULTS, DEFAULT_BASE_URL, Input, KNOWN_STATUSES, type KnownStatus } from './constants.js'
-import { InputError } from './errors.js'
-import { quote } from './text.js'
+import {
+  ACTION_DEFAULTS,
+  DEFAULT_BASE_URL,
+  Input,
+  KNOWN_STATUSES,
+  type KnownStatus
+} from '../common/constants.js'
+import { InputError } from '../common/errors.js'
+import { quote } from '../common/text.js'
 
 /** Everything the action was asked to do, validated and typed. */
 export interface Settings {

@@ -1,11 +1,10 @@
-import type { EndpointState } from './atlas.js'
-import type { Clock, Deadline } from './clock.js'
-import { KNOWN_STATUSES, type KnownStatus } from './constants.js'
-import { CancelledError, DeadlineError, TransientError } from './errors.js'
-import { seconds } from './http.js'
-import type { Log } from './log.js'
+import type { EndpointState } from '../atlas/client.js'
+import type { Clock, Deadline } from '../common/clock.js'
+import { KNOWN_STATUSES, type KnownStatus } from '../common/constants.js'
+import { CancelledError, DeadlineError, TransientError } from '../common/errors.js'
+import type { Log } from '../common/log.js'
 import { withRetries } from './retry.js'
-import { endSentence, quote } from './text.js'
+import { endSentence, quote, seconds } from '../common/text.js'
 
 /** How a run ended. */
 export type Outcome =

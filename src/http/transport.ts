@@ -1,6 +1,7 @@
-import { cancellation, type Deadline } from './clock.js'
-import { MAX_RESPONSE_BYTES } from './constants.js'
-import { ConnectionError, DeadlineError, ResponseFormatError, TransientError } from './errors.js'
+import { cancellation, type Deadline } from '../common/clock.js'
+import { MAX_RESPONSE_BYTES } from '../common/constants.js'
+import { ConnectionError, DeadlineError, ResponseFormatError, TransientError } from '../common/errors.js'
+import { seconds } from '../common/text.js'
 
 /**
  * The HTTP layer under the Digest client: one request, bounded in time and size, never
@@ -161,8 +162,4 @@ export function classifyNetworkError(error: unknown): Error {
   const what =
     NETWORK_ERRORS[code] ?? `the request failed: ${String(cause?.message ?? (error as Error).message)}`
   return new TransientError(`Could not reach Atlas: ${what}${code ? ` (${code})` : ''}.`)
-}
-
-export function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
 }
