@@ -44,7 +44,8 @@ export const nodeHttpFetch: FetchLike = (url, init) =>
       }
     )
     request.on('error', reject)
-    request.end()
+    // Token and revoke requests carry a form body; reads carry none.
+    request.end(typeof init.body === 'string' ? init.body : undefined)
   })
 
 /** Headers given as a plain object, a Headers instance or pairs, as a plain object. */
