@@ -2,18 +2,27 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import DigestClient from 'digest-fetch'
 import { StrictDigestClient } from '../../src/auth/digest.js'
+import { Deadline, systemClock } from '../../src/common/clock.js'
 import { AtlasApiError } from '../../src/common/errors.js'
+import { nodeHttpFetch } from '../../src/http/node-http.js'
+import { createTransport, type FetchLike, type Send } from '../../src/http/transport.js'
 import type { AtlasStandin } from '../../standin/atlas-standin.js'
+import { DigestServer, type Offer, type OfferedDigest } from '../../standin/digest-server.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { clientFor, startStandin, waitAgainst } from '../helpers/harness.js'
 import { IDS } from '../helpers/ids.js'
 
 const run = promisify(execFile)
-let standin: AtlasStandin
-afterEach(async () => standin?.stop())
+let standin: AtlasStandin | undefined
+let server: DigestServer | undefined
+afterEach(async () => {
+  await standin?.stop()
+  await server?.stop()
+  standin = server = undefined
+})
 
-const endpointUrl = (s: AtlasStandin): string =>
-  `${s.baseUrl}/groups/${IDS.projectId}/privateEndpoint/${IDS.privateLinkId}/interfaceEndpoints/${IDS.interfaceEndpointId}`
+const endpointUrl = (s: AtlasStandin | undefined): string =>
+  `${s?.baseUrl}/groups/${IDS.projectId}/privateEndpoint/${IDS.privateLinkId}/interfaceEndpoints/${IDS.interfaceEndpointId}`
 
 describe('the stand-in speaks Digest like Atlas (checked with curl, a client nobody here wrote)', () => {
   it('lets curl --digest in with the right key pair', async () => {
@@ -100,7 +109,7 @@ describe('StrictDigestClient', () => {
     standin = await startStandin()
     const { client } = clientFor(standin, { privateKey: 'ffffffff-0000-0000-0000-000000000000' })
     const started = performance.now()
-    const error = await client.readEndpoint().catch((e: unknown) => e)
+    const error = await client.readEndpoint(IDS.interfaceEndpointId).catch((e: unknown) => e)
     expect(performance.now() - started).toBeLessThan(3000)
     expect(error).toBeInstanceOf(AtlasApiError)
     expect((error as AtlasApiError).httpStatus).toBe(401)
@@ -151,4 +160,144 @@ describe('stock digest-fetch 3.1.1 (why the subclass exists)', () => {
     expect((await stock.fetch(endpointUrl(standin))).status).toBe(200)
     expect((await stock.fetch(endpointUrl(standin))).status).toBe(401)
   })
+})
+
+describe('unusual Digest challenges, against a server that checks every answer with its own code', () => {
+  const USER = 'abcdefgh'
+  const PASSWORD = '01234567-89ab-cdef-0123-456789abcdef'
+  const digest = (offer: Partial<OfferedDigest> = {}): OfferedDigest => ({
+    realm: 'r',
+    nonce: 'n-1',
+    qop: 'auth',
+    ...offer
+  })
+
+  /** The real sending stack: transport (timeouts, size limit) over node:http, or over global fetch. */
+  function realSend(fetch: FetchLike = nodeHttpFetch): Send {
+    return createTransport({
+      fetch,
+      requestTimeoutMs: 5_000,
+      deadline: new Deadline(systemClock, systemClock.now(), 60_000),
+      signal: new AbortController().signal
+    })
+  }
+
+  async function serve(lines: Offer[][]): Promise<DigestServer> {
+    server = await new DigestServer({ user: USER, password: PASSWORD, lines }).start()
+    return server
+  }
+
+  /** `reads` reads through one client; the status of each. */
+  async function read(s: DigestServer, reads: number, send = realSend()): Promise<number[]> {
+    const client = new StrictDigestClient(USER, PASSWORD, send)
+    const statuses: number[] = []
+    for (let i = 0; i < reads; i++) statuses.push((await client.fetch(`${s.baseUrl}/v1/resource?x=1`)).status)
+    return statuses
+  }
+
+  it.each<[string, Offer[][], RegExp]>([
+    ['Basic before Digest in one header line', [['Basic realm="x"', digest()]], /^Digest .*nonce="n-1"/],
+    ['Basic before Digest in two header lines', [['Basic realm="x"'], [digest()]], /^Digest .*nonce="n-1"/],
+    ['a token68 challenge before Digest', [['Bearer abc+/==', digest()]], /^Digest /],
+    ['algorithm=SHA-256', [[digest({ algorithm: 'SHA-256' })]], /algorithm=SHA-256, /],
+    ['algorithm=MD5-sess', [[digest({ algorithm: 'MD5-sess' })]], /algorithm=MD5-sess, /],
+    ['algorithm=SHA-256-sess', [[digest({ algorithm: 'SHA-256-sess' })]], /algorithm=SHA-256-sess, /],
+    ['algorithm=SHA-512-256', [[digest({ algorithm: 'SHA-512-256' })]], /algorithm=SHA-512-256, /],
+    [
+      'algorithm=SHA-512-256-sess',
+      [[digest({ algorithm: 'SHA-512-256-sess' })]],
+      /algorithm=SHA-512-256-sess, /
+    ],
+    [
+      'qop="auth-int" only (a GET: the hash of an empty body)',
+      [[digest({ qop: 'auth-int' })]],
+      /qop=auth-int, /
+    ],
+    ['qop="auth-int, auth" (auth preferred)', [[digest({ qop: 'auth-int, auth' })]], /qop=auth, /],
+    ['nonce="a b"', [[digest({ nonce: 'a b' })]], /nonce="a b"/],
+    [
+      'opaque="nonce=zzz" before the nonce',
+      [[digest({ opaque: 'nonce=zzz', nonce: 'n-2' })]],
+      /nonce="n-2".*opaque="nonce=zzz"/
+    ],
+    [
+      'quoted values holding commas, quotes and backslashes',
+      [[digest({ realm: 'a, "b"', nonce: 'c\\d, e=f', opaque: '"' })]],
+      /realm="a, \\"b\\"", nonce="c\\\\d, e=f".*opaque="\\""/
+    ],
+    ['no qop at all (RFC 2069)', [[digest({ qop: undefined })]], /^(?!.*(qop|nc|cnonce)=)/],
+    [
+      'MD5, SHA-256 and SHA-512-256 offered in that order (the strongest is answered)',
+      [
+        [digest({ algorithm: 'MD5', nonce: 'n-md5' }), digest({ algorithm: 'SHA-256', nonce: 'n-256' })],
+        [digest({ algorithm: 'SHA-512-256', nonce: 'n-512' })]
+      ],
+      /nonce="n-512".*algorithm=SHA-512-256, /
+    ]
+  ])('%s: 3 reads cost 4 requests, every answer checked', async (_name, lines, answer) => {
+    const s = await serve(lines)
+    expect(await read(s, 3)).toEqual([200, 200, 200])
+    expect(s.exchanges.map(e => e.refused ?? e.status)).toEqual([401, 200, 200, 200])
+    for (const exchange of s.exchanges.slice(1)) expect(exchange.authorization).toMatch(answer)
+    // The challenge is reused: nc counts 1, 2, 3 on its nonce whenever a qop is answered.
+    const counts = s.exchanges.slice(1).map(e => e.answer?.nc)
+    if (counts[0] !== undefined) expect(counts).toEqual(['00000001', '00000002', '00000003'])
+  })
+
+  it('reads several header lines the same through global fetch as through node:http', async () => {
+    const s = await serve([['Basic realm="x"'], [digest({ algorithm: 'SHA-256', opaque: 'nonce=zzz' })]])
+    expect(
+      await read(
+        s,
+        2,
+        realSend((url, init) => fetch(url, init))
+      )
+    ).toEqual([200, 200])
+    expect(s.exchanges).toHaveLength(3)
+  })
+
+  it('still returns the 401 to its answer when the password is wrong (the key pair is what is wrong then)', async () => {
+    const s = await serve([[digest({ algorithm: 'SHA-256-sess' })]])
+    const client = new StrictDigestClient(USER, 'wrong-password', realSend())
+    expect((await client.fetch(`${s.baseUrl}/x`)).status).toBe(401)
+    expect(s.exchanges.map(e => e.refused ?? e.status)).toEqual([401, 'wrong response hash'])
+  })
+
+  it.each<[string, Offer[][], string]>([
+    ['only Basic', [['Basic realm="x"']], 'Basic'],
+    [
+      'an algorithm it does not know',
+      [[digest({ algorithm: 'SHA-1' })]],
+      'Digest algorithm="SHA-1" qop="auth"'
+    ],
+    ['a qop it does not know', [[digest({ qop: 'auth-conf' })]], 'Digest qop="auth-conf"'],
+    [
+      '-sess without qop',
+      [[digest({ algorithm: 'MD5-sess', qop: undefined })]],
+      'Digest algorithm="MD5-sess"'
+    ],
+    [
+      'Basic and an unknown Digest, in two lines',
+      [['Basic realm="x"'], [digest({ algorithm: 'SHA3' })]],
+      'Basic; Digest algorithm="SHA3" qop="auth"'
+    ],
+    [
+      'a header that does not parse',
+      [['Digest realm="r" nonce="n"']],
+      'WWW-Authenticate could not be read, expected a comma after a parameter at character 18'
+    ]
+  ])(
+    'stops on %s with "unsupported Digest challenge", never blaming the key',
+    async (_name, lines, offered) => {
+      const s = await serve(lines)
+      const error = await read(s, 1).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(AtlasApiError)
+      const { message } = error as AtlasApiError
+      expect(message.startsWith(`unsupported Digest challenge (${offered}`)).toBe(true)
+      expect(message).not.toMatch(/key pair|wrong|revoked/i)
+      // Nothing was answered: one request, without Authorization (so never a Basic one either).
+      expect(s.exchanges).toHaveLength(1)
+      expect(s.exchanges[0].authorization).toBeUndefined()
+    }
+  )
 })

@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import DigestClient from 'digest-fetch'
+import { AtlasApiError } from '../common/errors.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import { headerRecord } from '../http/node-http.js'
+import { chooseDigestChallenge, type DigestChallenge } from './digest-challenge.js'
 
 /**
  * digest-fetch 3.1.1, made correct for a client that polls.
  *
- * The stock client has four defects that would reach users (line numbers in
+ * The stock client has these defects that would reach users (line numbers in
  * digest-fetch-src.js):
  * 1. `nc` is zero-padded *decimal* (line 138); RFC 7616 wants 8 hex digits, so the 10th
  *    request on a nonce would send 00000010, which a strict server reads as 16.
@@ -16,10 +18,18 @@ import { headerRecord } from '../http/node-http.js'
  * 3. the client nonce comes from Math.random (lines 205-211), not a cryptographic source.
  * 4. a URL object as the first argument crashes (line 119), and the caller's headers object is
  *    mutated (lines 149-153).
+ * 5. the challenge is read with one regex per field (lines 16-22): a value is found inside
+ *    another (`opaque="nonce=zzz"` gives nonce zzz), spaces are stripped from quoted values, only
+ *    the first challenge is considered (a Basic one first hides the Digest one), and the
+ *    `algorithm` offered is ignored (the answer uses the constructor's), `auth-int` is answered
+ *    as `auth`, values are sent back unescaped. Each of those ends as a 401 that reads as a
+ *    wrong key pair.
  *
- * This subclass keeps what is right upstream (challenge parsing, hashing, qop) and replaces
- * the four methods that hold those defects. Each override is small enough to offer upstream as
- * a patch to the method of the same name.
+ * This subclass replaces the methods that hold those defects; challenges are read by
+ * ./digest-challenge.ts, exactly. Each override is small enough to offer upstream as a patch
+ * to the method of the same name. A challenge it cannot answer in full (an unknown algorithm
+ * or qop) stops the run with "unsupported Digest challenge (…)" instead of being answered with
+ * less than it asked for, which would fail as a "wrong key".
  *
  * What a poll costs: the challenge is kept and reused, so N reads cost N + 1 requests when the
  * server accepts a reused nonce. When it refuses one (401 with a fresh challenge, `stale` or
@@ -27,12 +37,16 @@ import { headerRecord } from '../http/node-http.js'
  * and only that means the keys are wrong.
  */
 export class StrictDigestClient extends DigestClient {
+  /** The challenge being answered; set whenever `hasAuth` is. */
+  private challenge: DigestChallenge | undefined
+  /** The client nonce for the current challenge. */
+  private cnonce = ''
+
   constructor(
     user: string,
     password: string,
     private readonly send: Send
   ) {
-    // Atlas challenges with algorithm=MD5, qop="auth".
     super(user, password, { algorithm: 'MD5' })
   }
 
@@ -47,7 +61,7 @@ export class StrictDigestClient extends DigestClient {
     if (first.status !== 401) return first
 
     const challenge = first.headers.get('www-authenticate')
-    if (challenge === null || !/^\s*digest\s/i.test(challenge)) return first
+    if (challenge === null) return first
     // A fresh challenge: either our first request had none, or the server refused our nonce
     // (expired, `stale`, or single-use). Answer it once; its 401 is the one that counts.
     this.parseAuth(challenge)
@@ -56,10 +70,19 @@ export class StrictDigestClient extends DigestClient {
     return second
   }
 
-  /** Parses the challenge, then starts the request count of the new nonce over. */
+  /**
+   * Takes the strongest Digest challenge offered as the one to answer, with a fresh client
+   * nonce and the request count starting over; throws when no Digest challenge is supported.
+   */
   override parseAuth(header: string | null): void {
-    super.parseAuth(header)
+    this.hasAuth = false
+    this.challenge = undefined
+    const choice = chooseDigestChallenge(header ?? '')
+    if (!choice.ok) throw unsupported(choice.offered)
+    this.challenge = choice.challenge
     this.digest.nc = 0
+    this.cnonce = this.makeNonce()
+    this.hasAuth = true
   }
 
   /** 16 bytes from the operating system's CSPRNG, as 32 hex digits. */
@@ -67,50 +90,84 @@ export class StrictDigestClient extends DigestClient {
     return randomBytes(16).toString('hex')
   }
 
+  /** The hash the current challenge names (MD5 when it names none), in lower-case hex. */
+  override hashWithAlgorithm(data: string): string {
+    return createHash(this.challenge?.hash ?? 'md5')
+      .update(data, 'utf8')
+      .digest('hex')
+  }
+
   /**
    * Returns a copy of `options` with an Authorization header answering the current challenge
-   * (or the options untouched while there is none). Counts the request on the nonce first, so
-   * every request, answered or lost, gets its own nc.
+   * (or the options untouched while there is none), as RFC 7616 §3.4 says. Counts the request
+   * on the nonce first, so every request, answered or lost, gets its own nc.
    */
   override addAuth(url: string, options: RequestInit): RequestInit {
-    if (!this.hasAuth) return options
+    const challenge = this.challenge
+    if (!this.hasAuth || challenge === undefined) return options
     const { pathname, search } = new URL(url)
     const uri = `${pathname}${search}`
     const method = (options.method ?? 'GET').toUpperCase()
-    const { realm, nonce, cnonce, qop, opaque, algorithm, scheme } = this.digest as DigestState
+    const { realm, nonce, opaque, algorithm, session } = challenge
+    const cnonce = this.cnonce
+    const qop = this.chooseQop(challenge, options)
 
     this.digest.nc += 1
     const nc = this.digest.nc.toString(16).padStart(8, '0')
 
     let ha1: string = this.computeHash(this.user, realm, this.password)
-    if (algorithm.endsWith('-sess')) ha1 = this.hashWithAlgorithm(`${ha1}:${nonce}:${cnonce}`)
-    const ha2: string = this.hashWithAlgorithm(`${method}:${uri}`)
-    const response: string = qop
-      ? this.hashWithAlgorithm(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
-      : this.hashWithAlgorithm(`${ha1}:${nonce}:${ha2}`)
+    if (session) ha1 = this.hashWithAlgorithm(`${ha1}:${nonce}:${cnonce}`)
+    // auth-int covers the body too; only bodyless requests get here with it (chooseQop).
+    const ha2 = this.hashWithAlgorithm(
+      qop === 'auth-int' ? `${method}:${uri}:${this.hashWithAlgorithm('')}` : `${method}:${uri}`
+    )
+    const response = this.hashWithAlgorithm(
+      qop ? `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}` : `${ha1}:${nonce}:${ha2}`
+    )
 
     const parameters = [
-      `username="${this.user}"`,
-      `realm="${realm}"`,
-      `nonce="${nonce}"`,
-      `uri="${uri}"`,
-      ...(opaque !== null && opaque !== undefined ? [`opaque="${opaque}"`] : []),
-      ...(qop ? [`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`] : []),
-      `algorithm=${algorithm}`,
-      `response="${response}"`
+      `username=${quoted(this.user, 'the public key')}`,
+      `realm=${quoted(realm)}`,
+      `nonce=${quoted(nonce)}`,
+      `uri=${quoted(uri)}`,
+      ...(opaque !== undefined ? [`opaque=${quoted(opaque)}`] : []),
+      ...(qop ? [`qop=${qop}`, `nc=${nc}`, `cnonce=${quoted(cnonce)}`] : []),
+      // Echoed as offered; a token in the challenge stays a token here.
+      ...(algorithm !== undefined ? [`algorithm=${asToken(algorithm)}`] : []),
+      `response=${quoted(response)}`
     ]
-    const headers = { ...headerRecord(options.headers), Authorization: `${scheme} ${parameters.join(', ')}` }
+    const headers = { ...headerRecord(options.headers), Authorization: `Digest ${parameters.join(', ')}` }
     return { ...options, headers }
+  }
+
+  /** `auth` when offered; `auth-int` only for a request without a body (its hash is that of ""). */
+  private chooseQop(challenge: DigestChallenge, options: RequestInit): string | undefined {
+    if (challenge.qops.length === 0) return undefined
+    if (challenge.qops.includes('auth')) return 'auth'
+    if (options.body === undefined || options.body === null) return 'auth-int'
+    throw unsupported(`Digest qop="auth-int" for a request with a body`)
   }
 }
 
-interface DigestState {
-  realm: string
-  nonce: string
-  cnonce: string
-  qop: string | null
-  opaque: string | null | undefined
-  algorithm: string
-  scheme: string
-  nc: number
+/** A challenge this client will not answer: not the key's fault, and retrying will not help. */
+function unsupported(offered: string): AtlasApiError {
+  return new AtlasApiError(
+    `unsupported Digest challenge (${offered}). The server did not offer HTTP Digest authentication in a form this action answers (Digest with algorithm MD5, SHA-256 or SHA-512-256, plain or -sess, and qop "auth" or "auth-int"), so it was not answered. Atlas itself sends Digest with MD5 and qop="auth": check base-url and any proxy between the runner and Atlas.`,
+    401,
+    undefined
+  )
+}
+
+/** A quoted-string (RFC 9110 §5.6.4): `"` and `\` escaped; nothing a header cannot carry. */
+function quoted(value: string, what = 'a value from the challenge'): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what cannot be sent
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.test(value)) {
+    throw new Error(`The Digest answer cannot carry ${what}: it holds a control or non-Latin-1 character.`)
+  }
+  return `"${value.replace(/["\\]/g, '\\$&')}"`
+}
+
+/** The algorithm was a token or a quoted-string in the challenge; answer with a token if it is one. */
+function asToken(value: string): string {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value) ? value : quoted(value)
 }
