@@ -15,3 +15,10 @@ export const REQUIRED_INPUTS = {
   'private-link-id': IDS.privateLinkId,
   'interface-endpoint-id': IDS.interfaceEndpointId
 } as const
+
+/** Endpoint IDs of the other clouds, for v2 tests: an Azure resource ID (unencoded) and a GCP endpoint group. */
+export const CLOUD_IDS = {
+  azureEndpointId:
+    '/subscriptions/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-atlas-1',
+  gcpEndpointGroupName: 'atlas-psc-group-1'
+} as const
