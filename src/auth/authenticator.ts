@@ -1,0 +1,17 @@
+import type { BufferedResponse } from '../http/transport.js'
+
+/**
+ * One way of signing in to the Atlas Administration API, chosen once in `run()`; the rest of
+ * the code sends requests through it and never asks which kind it is.
+ * - api-key.ts: a programmatic API key (HTTP Digest).
+ * - service-account.ts: a service account (OAuth 2.0 client credentials, bearer token).
+ */
+export interface Authenticator {
+  readonly kind: 'api-key' | 'service-account'
+  /** The public identifier (API public key or client ID), safe to log. */
+  readonly publicId: string
+  /** Sends one authenticated request; reacts to a 401 as this kind of credential requires. Throws typed errors (src/common/errors.ts). */
+  send(url: string, init: RequestInit): Promise<BufferedResponse>
+  /** Ends the run's session (revokes the token), bounded to 2 s; never throws; problems are warnings on the log. */
+  close(): Promise<void>
+}
