@@ -4,7 +4,6 @@
  * and the summary file are looked at, as a workflow would.
  */
 import type { AtlasStandin, StandinOptions } from '../../standin/atlas-standin.js'
-import { ConnectProxy } from '../../standin/connect-proxy.js'
 import { runAction, type ActionRun, type RunOptions } from '../../standin/runner.js'
 import { startStandin } from '../helpers/harness.js'
 import { IDS, REQUIRED_INPUTS } from '../helpers/ids.js'
@@ -15,6 +14,9 @@ afterEach(async () => standin?.stop())
 
 const OUTPUT_NAMES = [
   'connection-status',
+  'cloud-provider',
+  'endpoint-id',
+  'endpoints',
   'delete-requested',
   'error-message',
   'interface-endpoint-id',
@@ -104,7 +106,7 @@ describe('the bundled action, run as a runner runs it', () => {
     })
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(
-      /^::error::The interface endpoint is REJECTED, which is listed in fail-on\. Atlas says: "AWS rejected/m
+      /^::error::The AWS interface endpoint vpce-0123456789abcdef0 is REJECTED, which is listed in fail-on\. Atlas says: "AWS rejected/m
     )
     expect(result.outputs['connection-status']).toBe('REJECTED')
     expect(result.outputs['error-message']).toBe(errorMessage)
@@ -210,48 +212,6 @@ describe('the bundled action, run as a runner runs it', () => {
       expect(result.summary).toContain('Cancelled')
     }
   )
-
-  it('reaches Atlas through HTTPS_PROXY, trusting the TLS certificate from NODE_EXTRA_CA_CERTS', async () => {
-    const certificate = makeTestCertificate()
-    const proxy = await new ConnectProxy().start()
-    try {
-      standin = await startStandin({ tls: { key: certificate.key, cert: certificate.cert } })
-      const result = await runAction({
-        inputs: { ...REQUIRED_INPUTS, 'base-url': `https://atlas.test:${standin.port}/api/atlas/v1.0` },
-        env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: certificate.certFile }
-      })
-      expectNoSecretLeaked(result)
-      expect(result.exitCode).toBe(0)
-      expect(result.outputs['connection-status']).toBe('AVAILABLE')
-      expect(new Set(proxy.tunnels)).toEqual(new Set([`atlas.test:${standin.port}`]))
-      expect(result.stdout).toContain(`through proxy ${proxy.url}`)
-    } finally {
-      await proxy.stop()
-      certificate.cleanup()
-    }
-  })
-
-  it.each([
-    ['through the proxy', {}, 1],
-    ['bypassing it for NO_PROXY=localhost', { NO_PROXY: 'localhost' }, 0]
-  ] as const)('with HTTPS_PROXY set, reaches https://localhost %s', async (_case, extraEnv, tunnels) => {
-    const certificate = makeTestCertificate()
-    const proxy = await new ConnectProxy().start()
-    try {
-      standin = await startStandin({ tls: { key: certificate.key, cert: certificate.cert } })
-      const result = await runAction({
-        inputs: { ...REQUIRED_INPUTS, 'base-url': `https://localhost:${standin.port}/api/atlas/v1.0` },
-        env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: certificate.certFile, ...extraEnv }
-      })
-      expectNoSecretLeaked(result)
-      expect(result.exitCode).toBe(0)
-      expect(result.outputs['connection-status']).toBe('AVAILABLE')
-      expect(new Set(proxy.tunnels).size).toBe(tunnels)
-    } finally {
-      await proxy.stop()
-      certificate.cleanup()
-    }
-  })
 
   it('reaches an https API directly, trusting the TLS certificate from NODE_EXTRA_CA_CERTS', async () => {
     const certificate = makeTestCertificate()

@@ -196,7 +196,7 @@ describe('statuses this version does not know', () => {
     standin = await startStandin({ script: [{ status: 'PENDING_RECONNECT' }] })
     const result = await waitAgainst(standin, { clock: new FakeClock(), waitFor: [] })
     expect(result.outcome).toBe('reported')
-    expect(result.last?.connectionStatus).toBe('PENDING_RECONNECT')
+    expect(result.endpoints[0].last?.status).toBe('PENDING_RECONNECT')
   })
 
   it('give a single warning while waiting, and the wait goes on', async () => {
@@ -274,13 +274,24 @@ describe('the deadline', () => {
     expect(result.message).toMatch(/next try was due in 120 s, after the deadline/)
   })
 
-  it('a pause between polls that would end past the deadline is not started', async () => {
+  it('a pause that would end past the deadline is shortened to a last check just before it', async () => {
     standin = await startStandin({ script: [pending()] })
     const clock = new FakeClock()
     const result = await waitAgainst(standin, { clock, budgetMs: 35_000, intervalMs: 10_000 })
     expect(result.outcome).toBe('timeout')
-    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000])
-    expect(result.last?.connectionStatus).toBe('PENDING')
-    expect(result.attempts).toBe(4)
+    // 5 s were left after the third pause: the last check comes half a second before the deadline.
+    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000, 4_500])
+    expect(result.endpoints[0].last?.status).toBe('PENDING')
+    expect(result.attempts).toBe(5)
+    expect(result.message).toMatch(/Waited 34\.5 s/)
+  })
+
+  it('uses the whole budget when the interval is as long as the timeout (timeout 5 s, interval 5 s)', async () => {
+    standin = await startStandin({ script: [pending(), { status: 'AVAILABLE' }] })
+    const clock = new FakeClock()
+    const result = await waitAgainst(standin, { clock, budgetMs: 5_000, intervalMs: 5_000 })
+    expect(clock.sleeps).toEqual([4_500])
+    expect(result.outcome).toBe('reached')
+    expect(result.attempts).toBe(2)
   })
 })

@@ -1,104 +1,150 @@
-import { USER_AGENT } from '../common/constants.js'
-import { StrictDigestClient } from '../auth/digest.js'
-import { AtlasApiError, ResponseFormatError, TransientError } from '../common/errors.js'
-import type { Send } from '../http/transport.js'
+import type { Cloud } from '../common/clouds.js'
+import { USER_AGENT, V2_VERSION, type ApiVersion } from '../common/constants.js'
+import { AtlasApiError, TransientError } from '../common/errors.js'
 import type { Log } from '../common/log.js'
 import { endSentence, oneLine, quote } from '../common/text.js'
+import { retryAfterMs } from '../http/retry-after.js'
+import type { BufferedResponse, Send } from '../http/transport.js'
+import { notFoundState, parseEndpoint, parseEndpointList, type EndpointState } from './endpoint.js'
+import {
+  describeAnswer,
+  hint,
+  PROJECT_NOT_FOUND_CODES,
+  readErrorBody,
+  safeOrigin,
+  type HintContext
+} from './errors.js'
 
-/** The interface endpoint resource, as Atlas describes it. */
-export interface EndpointState {
-  /** One of the documented statuses, or a newer one this version does not know. */
-  connectionStatus: string
-  deleteRequested: boolean
-  errorMessage: string | null
-  interfaceEndpointId: string
-  /** The response body as Atlas sent it, parsed. */
-  body: Record<string, unknown>
-}
+export type { EndpointState } from './endpoint.js'
 
 export interface AtlasClientOptions {
   baseUrl: string
-  publicKey: string
-  privateKey: string
+  api: ApiVersion
+  cloud: Cloud
   projectId: string
-  privateLinkId: string
-  interfaceEndpointId: string
-  /** The transport (see http.ts): timeouts, size limit, no redirects, proxy. */
-  fetch: Send
+  endpointServiceId: string
+  /** Sends one authenticated request (API key or service account) through the bounded transport. */
+  send: Send
+  credentialKind: HintContext['credentialKind']
+  /** When deletion is the goal, a 404 about the endpoint (not the project) reads as DELETED. */
+  notFoundIsDeleted: boolean
   log: Log
   /** For Retry-After given as an HTTP date. */
   now: () => number
 }
 
-type HeaderReader = { get(name: string): string | null }
-
-/** A status name is short and plain; anything else is not a status, whatever the field says. */
-const STATUS_NAME = /^[A-Za-z0-9_-]{1,64}$/
-
 /**
- * Reads one interface endpoint from the Atlas Administration API v1.0. One instance is used
- * for the whole run so that its Digest challenge is reused from one poll to the next.
+ * Reads private endpoints from the Atlas Administration API: the v2 resource for every cloud,
+ * or v1.0's AWS interface endpoint. One instance serves the whole run, so that its credential
+ * (a Digest challenge, a bearer token) is reused from one read to the next.
  */
 export class AtlasClient {
-  readonly url: string
-  private readonly digest: StrictDigestClient
   private announced = false
+  private readonly serviceUrl: string
+  private readonly accept: string
 
   constructor(private readonly options: AtlasClientOptions) {
-    const path = [
-      'groups',
-      options.projectId,
-      'privateEndpoint',
-      options.privateLinkId,
-      'interfaceEndpoints',
-      options.interfaceEndpointId
-    ]
-      .map(encodeURIComponent)
-      .join('/')
-    this.url = `${options.baseUrl}/${path}`
-    this.digest = new StrictDigestClient(options.publicKey, options.privateKey, options.fetch)
+    const { baseUrl, api, cloud, projectId, endpointServiceId } = options
+    const segments =
+      api === 'v2'
+        ? ['groups', projectId, 'privateEndpoint', cloud.provider, 'endpointService', endpointServiceId]
+        : ['groups', projectId, 'privateEndpoint', endpointServiceId]
+    this.serviceUrl = `${baseUrl}/${segments.map(encodeURIComponent).join('/')}`
+    this.accept = api === 'v2' ? `application/vnd.atlas.${V2_VERSION}+json` : 'application/json'
+  }
+
+  /**
+   * The URL of one endpoint. The ID is one path segment, encoded once: an Azure resource ID's
+   * slashes become %2F (sent raw, Atlas answers 404).
+   */
+  endpointUrl(endpointId: string): string {
+    const collection = this.options.api === 'v2' ? 'endpoint' : 'interfaceEndpoints'
+    return `${this.serviceUrl}/${collection}/${encodeURIComponent(endpointId)}`
   }
 
   /**
    * One status read. Returns the endpoint, or throws TransientError (worth retrying),
    * AtlasApiError or ResponseFormatError (not).
    */
-  async readEndpoint(): Promise<EndpointState> {
-    const response = await this.digest.fetch(this.url, {
+  async readEndpoint(endpointId: string): Promise<EndpointState> {
+    const response = await this.get(this.endpointUrl(endpointId))
+    const text = await response.text()
+    if (response.status === 200) {
+      return parseEndpoint(text, response.headers.get('content-type'), this.options.cloud, endpointId)
+    }
+    if (
+      response.status === 404 &&
+      this.options.notFoundIsDeleted &&
+      this.isAboutTheEndpoint(text, response)
+    ) {
+      return notFoundState(this.options.cloud, endpointId, text)
+    }
+    throw this.failure(response, text)
+  }
+
+  /** The IDs of every endpoint of the endpoint service (for `endpoint-id: '*'`). */
+  async listEndpoints(): Promise<string[]> {
+    const response = await this.get(this.serviceUrl)
+    const text = await response.text()
+    if (response.status === 200)
+      return parseEndpointList(text, response.headers.get('content-type'), this.options.cloud)
+    // Deleting a service's last endpoint removes the service: when deletion is the goal, a
+    // missing service has no endpoints left.
+    if (response.status === 404 && this.options.notFoundIsDeleted && this.isAboutTheEndpoint(text, response))
+      return []
+    throw this.failure(response, text)
+  }
+
+  private async get(url: string): Promise<BufferedResponse> {
+    const response = await this.options.send(url, {
       method: 'GET',
-      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT }
+      headers: { Accept: this.accept, 'User-Agent': USER_AGENT }
     })
     this.announceDeprecation(response.headers)
-    const text = await response.text()
+    return response
+  }
 
-    if (response.status === 200) return parseEndpoint(text, response.headers.get('content-type'))
+  /**
+   * A 404 means "deleted" only when Atlas itself says so about the endpoint or its service:
+   * its error JSON, with a code that is not about the project. A proxy's page, a wrong API root
+   * or a mistyped project ID must never pass a teardown gate.
+   */
+  private isAboutTheEndpoint(text: string, response: BufferedResponse): boolean {
+    const body = readErrorBody(text, response.headers)
+    return (
+      body.isAtlasError && body.errorCode !== undefined && !PROJECT_NOT_FOUND_CODES.includes(body.errorCode)
+    )
+  }
+
+  /** The error for an answer other than 200. */
+  private failure(response: BufferedResponse, text: string): Error {
+    const body = readErrorBody(text, response.headers)
+    const answer = describeAnswer(response.status, body)
     if (response.status === 429 || response.status >= 500) {
-      throw new TransientError(
-        endSentence(`Atlas answered ${describeError(response.status, text, response.headers)}`),
+      return new TransientError(
+        endSentence(`Atlas answered ${answer}`),
         retryAfterMs(response.headers.get('retry-after'), this.options.now()),
         response.status === 429
       )
     }
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location')
-      const where = location ? ` to ${quote(safeOrigin(location, this.url), 100)}` : ''
-      throw new AtlasApiError(
-        `Atlas answered HTTP ${response.status}, a redirect${where}. The action does not follow redirects, so that the API key is never sent anywhere but base-url. Check base-url: it should be the API root itself, e.g. https://cloud.mongodb.com/api/atlas/v1.0.`,
+      const where = location ? ` to ${quote(safeOrigin(location, this.serviceUrl), 100)}` : ''
+      return new AtlasApiError(
+        `Atlas answered HTTP ${response.status}, a redirect${where}. The action does not follow redirects, so that credentials are never sent anywhere but base-url. Check base-url: it should be the API root itself, e.g. https://cloud.mongodb.com/api/atlas/v2.`,
         response.status,
         undefined
       )
     }
-    const problem = describeError(response.status, text, response.headers)
-    const code = errorCode(text, response.headers)
-    throw new AtlasApiError(
-      `${endSentence(`Atlas answered ${problem}`)} ${hint(response.status, code)}`,
+    return new AtlasApiError(
+      `${endSentence(`Atlas answered ${answer}`)} ${hint(response.status, body.errorCode, this.options)}`,
       response.status,
-      code
+      body.errorCode
     )
   }
 
   /** One warning per run when Atlas says, in headers, that this API is going away. */
-  private announceDeprecation(headers: HeaderReader): void {
+  private announceDeprecation(headers: BufferedResponse['headers']): void {
     if (this.announced) return
     const deprecation = headers.get('deprecation')
     const sunset = headers.get('sunset')
@@ -108,122 +154,10 @@ export class AtlasClient {
       deprecation !== null ? `deprecated (Deprecation: ${quote(oneLine(deprecation, 100))})` : '',
       sunset !== null ? `to be removed on ${quote(oneLine(sunset, 100))} (Sunset)` : ''
     ].filter(Boolean)
-    this.options.log.warning(
-      `Atlas announced that the v1.0 Administration API this action reads is ${parts.join(' and ')}. The step still works today; watch for a release of this action that moves to the versioned API.`,
-      'Atlas API deprecation'
-    )
-  }
-}
-
-function parseEndpoint(text: string, contentType: string | null): EndpointState {
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    const kind = contentType ? oneLine(contentType, 60) : 'no content type'
-    throw new ResponseFormatError(
-      `Atlas answered HTTP 200 with something that is not JSON (${kind}, ${text.length} characters, starting ${quote(oneLine(text, 60))}). A proxy, captive portal or wrong base-url may be answering instead of Atlas.`
-    )
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ResponseFormatError(
-      `Atlas answered HTTP 200 with JSON that is not an object (${quote(oneLine(text, 60))}); expected the interface endpoint resource.`
-    )
-  }
-  const record = body as Record<string, unknown>
-  const status = record.connectionStatus
-  if (typeof status !== 'string' || !STATUS_NAME.test(status)) {
-    const got =
-      status === undefined
-        ? 'no connectionStatus field'
-        : `connectionStatus ${quote(oneLine(JSON.stringify(status) ?? '', 60))}`
-    throw new ResponseFormatError(
-      `Atlas answered HTTP 200 with JSON that has ${got}; expected the interface endpoint resource ({connectionStatus, deleteRequested, errorMessage, interfaceEndpointId}). Check base-url.`
-    )
-  }
-  const errorMessage = record.errorMessage
-  return {
-    connectionStatus: status,
-    deleteRequested: record.deleteRequested === true,
-    errorMessage: typeof errorMessage === 'string' ? errorMessage : null,
-    interfaceEndpointId: typeof record.interfaceEndpointId === 'string' ? record.interfaceEndpointId : '',
-    body: record
-  }
-}
-
-interface AtlasErrorBody {
-  errorCode?: unknown
-  detail?: unknown
-  reason?: unknown
-}
-
-function parseErrorBody(text: string): AtlasErrorBody {
-  try {
-    const body: unknown = JSON.parse(text)
-    return typeof body === 'object' && body !== null ? (body as AtlasErrorBody) : {}
-  } catch {
-    return {}
-  }
-}
-
-function errorCode(text: string, headers: HeaderReader): string | undefined {
-  const code = parseErrorBody(text).errorCode ?? headers.get('x-error-code')
-  return typeof code === 'string' && code !== '' ? oneLine(code, 80) : undefined
-}
-
-/** "HTTP 404 (GROUP_NOT_FOUND): "No group with ID … exists."" from whatever Atlas sent. */
-function describeError(status: number, text: string, headers: HeaderReader): string {
-  const body = parseErrorBody(text)
-  const code = errorCode(text, headers)
-  const detail =
-    typeof body.detail === 'string'
-      ? body.detail
-      : typeof body.reason === 'string'
-        ? body.reason
-        : text.trim() !== '' && !text.trimStart().startsWith('<')
-          ? text
-          : ''
-  return `HTTP ${status}${code ? ` (${code})` : ''}${detail ? `: ${quote(oneLine(detail, 300))}` : ''}`
-}
-
-/** What a person can do about a non-retryable error. */
-function hint(status: number, code: string | undefined): string {
-  switch (status) {
-    case 401:
-      return 'The API key pair is wrong, or the key was revoked or has expired: check that public-key and private-key come from the same Atlas programmatic API key.'
-    case 403:
-      if (code === 'IP_ADDRESS_NOT_ON_ACCESS_LIST' || code === 'ORG_REQUIRES_ACCESS_LIST') {
-        return "The runner's IP address is not on the API key's access list: add the runner's egress IP (or range) to the key's access list in Atlas."
-      }
-      return "The API key needs the Organization Owner or Project Owner role on this project, or the runner's IP address is not on the key's access list."
-    case 404:
-      if (code === 'GROUP_NOT_FOUND') {
-        return 'project-id is wrong: no Atlas project has that ID (or the key cannot see it). Copy it from Project Settings in Atlas.'
-      }
-      return 'The project exists, but private-link-id or interface-endpoint-id is wrong, or the interface endpoint was deleted. Check both IDs in Atlas under Network Access → Private Endpoint.'
-    default:
-      return 'This is not a transient error, so it was not retried.'
-  }
-}
-
-/** Milliseconds to wait from a Retry-After header: delay-seconds or an HTTP date. */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  // An HTTP date names its month ("Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse alone would
-  // read "1.5" or "-1" as dates in 2001 and retry at once.
-  if (!/\b[A-Za-z]{3}\b/.test(trimmed)) return undefined
-  const date = Date.parse(trimmed)
-  if (Number.isNaN(date)) return undefined
-  return Math.max(0, date - now)
-}
-
-/** The origin of a redirect target, never its path or query (which may carry tokens). */
-function safeOrigin(location: string, base: string): string {
-  try {
-    return new URL(location, base).origin
-  } catch {
-    return oneLine(location, 60)
+    const what =
+      this.options.api === 'v1.0'
+        ? `the v1.0 Administration API this step reads is ${parts.join(' and ')}. Move base-url to https://cloud.mongodb.com/api/atlas/v2 (the default; Atlas for Government: https://cloud.mongodbgov.com/api/atlas/v2), which needs only the Project Read Only role.`
+        : `API version ${V2_VERSION}, which this release of the action reads, is ${parts.join(' and ')}. The step still works today; update the action to its latest release.`
+    this.options.log.warning(`Atlas announced that ${what}`, 'Atlas API deprecation')
   }
 }

@@ -6,12 +6,21 @@
 /** The action's version, sent in the User-Agent. A unit test keeps it equal to package.json. */
 export const VERSION = '1.0.0'
 export const USER_AGENT = `atlas-privatelink-endpoint-status/${VERSION} (GitHub Action)`
+/** Where the action lives, for links when the runner does not say (GITHUB_ACTION_REPOSITORY). */
+export const PROJECT_URL = 'https://github.com/atlas-privatelink-gate/atlas-privatelink-endpoint-status'
 
 export enum Input {
+  ClientId = 'client-id',
+  ClientSecret = 'client-secret',
   PublicKey = 'public-key',
   PrivateKey = 'private-key',
   ProjectId = 'project-id',
+  CloudProvider = 'cloud-provider',
+  EndpointServiceId = 'endpoint-service-id',
+  EndpointId = 'endpoint-id',
+  /** The AWS-era name of endpoint-service-id. */
   PrivateLinkId = 'private-link-id',
+  /** The AWS-era name of endpoint-id. */
   InterfaceEndpointId = 'interface-endpoint-id',
   WaitFor = 'wait-for',
   FailOn = 'fail-on',
@@ -28,23 +37,23 @@ export enum Output {
   DeleteRequested = 'delete-requested',
   ErrorMessage = 'error-message',
   InterfaceEndpointId = 'interface-endpoint-id',
+  EndpointId = 'endpoint-id',
+  CloudProvider = 'cloud-provider',
+  Endpoints = 'endpoints',
   Response = 'response',
   Attempts = 'attempts',
   ElapsedSeconds = 'elapsed-seconds'
 }
 
-/** Every `connectionStatus` the v1.0 API documents, in the order an endpoint usually moves through them. */
-export const KNOWN_STATUSES = [
-  'NONE',
-  'PENDING_ACCEPTANCE',
-  'PENDING',
-  'AVAILABLE',
-  'REJECTED',
-  'DELETING'
-] as const
-export type KnownStatus = (typeof KNOWN_STATUSES)[number]
-
-export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com/api/atlas/v1.0'
+/** The API roots this action speaks; the version is the last segment of `base-url`'s path. */
+export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com/api/atlas/v2'
+export const V1_BASE_URL = 'https://cloud.mongodb.com/api/atlas/v1.0'
+/** The only version of the v2 private endpoint operations (Accept: application/vnd.atlas.<date>+json). */
+export const V2_VERSION = '2023-01-01'
+export const DEFAULT_FAIL_ON = 'REJECTED, FAILED'
+/** `endpoint-id: '*'`: every endpoint of the endpoint service. */
+export const ALL_ENDPOINTS = '*'
+export const MAX_ENDPOINTS = 50
 
 /**
  * The defaults action.yml declares (a unit test keeps the two equal). A runner always passes
@@ -52,8 +61,9 @@ export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com/api/atlas/v1.0'
  * is missing altogether, as when the action is started by hand. An input given as '' stays ''.
  */
 export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {
+  [Input.CloudProvider]: 'AWS',
   [Input.WaitFor]: '',
-  [Input.FailOn]: 'REJECTED',
+  [Input.FailOn]: DEFAULT_FAIL_ON,
   [Input.TimeoutSeconds]: '900',
   [Input.IntervalSeconds]: '10',
   [Input.RequestTimeoutSeconds]: '30',
@@ -64,3 +74,6 @@ export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {
 
 /** Atlas answers in well under a kilobyte; anything this large is not the resource we asked for. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024
+
+/** The Atlas Administration API this run speaks, from the last segment of `base-url`. */
+export type ApiVersion = 'v1.0' | 'v2'

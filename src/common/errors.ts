@@ -87,3 +87,11 @@ export class ConnectionError extends Error {
     this.name = 'ConnectionError'
   }
 }
+
+/** A proxy variable (HTTPS_PROXY, http_proxy...) applies but cannot be used. Raised before any request. */
+export class ProxyConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ProxyConfigError'
+  }
+}

@@ -12,10 +12,35 @@
  */
 export function quote(text: string, maxLength = 200): string {
   const shortened = text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
-  // U+2028/2029 end lines in some viewers; JSON.stringify leaves them alone.
-  return JSON.stringify(shortened)
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')
+  // U+2028/2029 end lines in some viewers, and bidi controls reorder what a reader sees;
+  // JSON.stringify leaves all of them alone.
+  return JSON.stringify(shortened).replace(INVISIBLE, ch => `\\u${hex4(ch)}`)
+}
+
+/**
+ * Unicode bidirectional controls (they can make text read in another order than it is
+ * written) and the line separators some viewers break lines on.
+ */
+const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
+
+function hex4(ch: string): string {
+  return (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')
+}
+
+/** Shows bidi controls (and U+2028/2029) as "[U+202E]", so they cannot reorder a log line or an annotation. */
+export function showInvisible(text: string): string {
+  return text.replace(INVISIBLE, ch => `[U+${hex4(ch)}]`)
+}
+
+/**
+ * Long text from Atlas, shortened for a place with a size limit, with a note saying so.
+ * Counts UTF-16 units (close enough to characters for a limit) and never splits a surrogate pair.
+ */
+export function shorten(text: string, maxLength: number, where = 'here'): string {
+  if (text.length <= maxLength) return text
+  let cut = maxLength
+  if (/[\ud800-\udbff]/.test(text.charAt(cut - 1))) cut -= 1
+  return `${text.slice(0, cut)}… [shortened ${where}: ${text.length} characters in all]`
 }
 
 /** One line of plain text: control characters and line breaks become spaces, runs collapse. */
@@ -25,7 +50,7 @@ export function oneLine(text: string, maxLength = 300): string {
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-  return flat.length > maxLength ? `${flat.slice(0, maxLength)}…` : flat
+  return showInvisible(flat.length > maxLength ? `${flat.slice(0, maxLength)}…` : flat)
 }
 
 /**
@@ -33,10 +58,10 @@ export function oneLine(text: string, maxLength = 300): string {
  * Every ASCII character except letters, digits and spaces becomes a numeric character
  * reference, so neither HTML tags nor markdown syntax (`*`, `_`, `[`, `|`, `` ` ``, `#`, `!`,
  * `~`, `\`), autolinks (`https://`, `www.`), mentions (`@`) nor emoji codes (`:x:`) can take
- * effect. Line breaks become `<br>`.
+ * effect. Line breaks become `<br>`; bidi controls become visible ("[U+202E]").
  */
 export function escapeForSummary(text: string): string {
-  return text
+  return showInvisible(text)
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map(line =>

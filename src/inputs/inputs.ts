@@ -1,32 +1,53 @@
 import * as core from '@actions/core'
+import { CLOUDS, CLOUD_PROVIDERS, DELETED, type Cloud, type CloudProvider } from '../common/clouds.js'
 import {
   ACTION_DEFAULTS,
-  DEFAULT_BASE_URL,
+  ALL_ENDPOINTS,
+  DEFAULT_FAIL_ON,
   Input,
-  KNOWN_STATUSES,
-  type KnownStatus
+  type ApiVersion
 } from '../common/constants.js'
 import { InputError } from '../common/errors.js'
 import { quote } from '../common/text.js'
+import {
+  given,
+  parseBaseUrl,
+  parseBoolean,
+  parseClientId,
+  parseEndpointIds,
+  parseHexId,
+  parsePublicKey,
+  parseSecret,
+  parseStatuses,
+  parseWholeNumber
+} from './parsers.js'
+
+export type Credentials =
+  | { kind: 'api-key'; publicKey: string; privateKey: string }
+  | { kind: 'service-account'; clientId: string; clientSecret: string }
 
 /** Everything the action was asked to do, validated and typed. */
 export interface Settings {
-  publicKey: string
-  privateKey: string
+  credentials: Credentials
   projectId: string
-  privateLinkId: string
-  interfaceEndpointId: string
+  cloud: Cloud
+  endpointServiceId: string
+  /** The endpoints to check, decoded, in input order; or '*' for every endpoint of the service. */
+  endpointIds: string[] | typeof ALL_ENDPOINTS
   /** Statuses that end the wait successfully. Empty: read once and report. */
-  waitFor: KnownStatus[]
+  waitFor: string[]
   /** Statuses that fail the step as soon as they are seen. */
-  failOn: KnownStatus[]
+  failOn: string[]
   timeoutMs: number
   intervalMs: number
   requestTimeoutMs: number
   maxRetries: number
   /** API root without a trailing slash. */
   baseUrl: string
+  api: ApiVersion
   summary: boolean
+  /** Inputs that are valid but probably not what was meant: one warning each. */
+  warnings: string[]
 }
 
 /** Reads one input the way `core.getInput` does (trimmed); undefined when not set at all. */
@@ -42,27 +63,26 @@ export const runnerInputs: InputReader = name =>
     ? undefined
     : core.getInput(name)
 
-const HEX_ID = /^[0-9a-f]{24}$/i
-const ENDPOINT_ID = /^vpce-[0-9a-f]{1,64}$/i
-/** A Digest user name goes inside a quoted header parameter: printable ASCII without quotes or backslashes. */
-const PUBLIC_KEY = /^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/
-
 /**
- * Registers the private key with the runner's log masking. Called before anything else reads
- * or logs an input, so that even a malformed key never reaches the log in clear.
+ * Registers the secrets with the runner's log masking. Called before anything else reads or
+ * logs an input, so that even a malformed secret never reaches the log in clear.
  */
 export function maskSecrets(read: InputReader, mask: (secret: string) => void): void {
-  const privateKey = read(Input.PrivateKey) ?? ''
-  if (privateKey === '') return
-  mask(privateKey)
-  // The runner masks line by line; a key pasted with a line break must not leak a line of it.
-  for (const line of privateKey.split(/\r?\n/)) if (line.trim() !== '') mask(line.trim())
+  for (const name of [Input.PrivateKey, Input.ClientSecret]) {
+    const secret = read(name) ?? ''
+    if (secret === '') continue
+    mask(secret)
+    // The runner masks line by line; a secret pasted with a line break must not leak a line of it.
+    for (const line of secret.split(/\r?\n/))
+      if (line.trim() !== '' && line.trim() !== secret) mask(line.trim())
+  }
 }
 
 /** Validates every input and returns the settings, or throws one InputError naming every bad input. */
 export function readSettings(readInput: InputReader): Settings {
   const read = (name: Input): string => readInput(name) ?? ACTION_DEFAULTS[name] ?? ''
   const problems: string[] = []
+  const warnings: string[] = []
   const check = <T>(parse: () => T, fallback: T): T => {
     try {
       return parse()
@@ -72,25 +92,49 @@ export function readSettings(readInput: InputReader): Settings {
     }
   }
 
-  const publicKey = check(() => parsePublicKey(read(Input.PublicKey)), '')
-  const privateKey = check(() => parsePrivateKey(read(Input.PrivateKey)), '')
+  const credentials = check(() => readCredentials(read, check), undefined)
   const projectId = check(
     () => parseHexId(Input.ProjectId, read(Input.ProjectId), 'the Atlas project ID (GROUP-ID)'),
     ''
   )
-  const privateLinkId = check(
-    () => parseHexId(Input.PrivateLinkId, read(Input.PrivateLinkId), 'the AWS PrivateLink connection ID'),
-    ''
-  )
-  const interfaceEndpointId = check(() => parseEndpointId(read(Input.InterfaceEndpointId)), '')
+  const cloud = check(() => parseCloud(read(Input.CloudProvider)), CLOUDS.AWS)
+  const { baseUrl, api } = check(() => parseBaseUrl(read(Input.BaseUrl)), {
+    baseUrl: '',
+    api: 'v2' as ApiVersion
+  })
+  if (api === 'v1.0' && cloud.provider !== 'AWS') {
+    problems.push(
+      `Input "${Input.CloudProvider}" is ${cloud.provider}, but base-url is the v1.0 API, which knows only AWS endpoints: use base-url https://cloud.mongodb.com/api/atlas/v2 (the default) for ${cloud.provider}.`
+    )
+  }
+  const serviceInput = check(() => eitherName(read, Input.EndpointServiceId, Input.PrivateLinkId), undefined)
+  const endpointServiceId = serviceInput
+    ? check(
+        () =>
+          parseHexId(
+            serviceInput.name,
+            serviceInput.value,
+            'the endpoint service ID Atlas shows under Network Access → Private Endpoint'
+          ),
+        ''
+      )
+    : ''
+  const endpointInput = check(() => eitherName(read, Input.EndpointId, Input.InterfaceEndpointId), undefined)
+  const endpointIds = endpointInput
+    ? check(() => parseEndpointIds(endpointInput.name, endpointInput.value, cloud), [])
+    : []
+
   const waitFor = check(() => parseStatuses(Input.WaitFor, read(Input.WaitFor)), [])
-  const failOn = check(() => parseStatuses(Input.FailOn, read(Input.FailOn)), [])
+  const failOnText = read(Input.FailOn)
+  const failOn = check(() => parseStatuses(Input.FailOn, failOnText), [])
   const both = waitFor.filter(status => failOn.includes(status))
   if (both.length > 0) {
     problems.push(
       `Inputs "${Input.WaitFor}" and "${Input.FailOn}" both list ${both.join(', ')}: a status cannot be both the goal and a failure. Remove it from one of them.`
     )
   }
+  warnings.push(...statusWarnings(cloud, waitFor, failOn, failOnText))
+
   const timeoutSeconds = check(
     () => parseWholeNumber(Input.TimeoutSeconds, read(Input.TimeoutSeconds), 1, 86_400, 900),
     900
@@ -104,16 +148,15 @@ export function readSettings(readInput: InputReader): Settings {
     30
   )
   const maxRetries = check(() => parseWholeNumber(Input.MaxRetries, read(Input.MaxRetries), 0, 100, 5), 5)
-  const baseUrl = check(() => parseBaseUrl(read(Input.BaseUrl)), DEFAULT_BASE_URL)
   const summary = check(() => parseBoolean(Input.Summary, read(Input.Summary), true), true)
 
-  if (problems.length > 0) throw new InputError(problems, summary)
+  if (problems.length > 0 || credentials === undefined) throw new InputError(problems, summary)
   return {
-    publicKey,
-    privateKey,
+    credentials,
     projectId,
-    privateLinkId,
-    interfaceEndpointId,
+    cloud,
+    endpointServiceId,
+    endpointIds,
     waitFor,
     failOn,
     timeoutMs: timeoutSeconds * 1000,
@@ -121,133 +164,99 @@ export function readSettings(readInput: InputReader): Settings {
     requestTimeoutMs: requestTimeoutSeconds * 1000,
     maxRetries,
     baseUrl,
-    summary
+    api,
+    summary,
+    warnings
   }
 }
 
-/** Shows what was given without letting it break the message: quoted, escaped, shortened. */
-function given(value: string): string {
-  return `got ${quote(value, 60)}`
+type Check = <T>(parse: () => T, fallback: T) => T
+
+/** Exactly one pair: an API key (public + private) or a service account (client ID + secret). */
+function readCredentials(read: (name: Input) => string, check: Check): Credentials | undefined {
+  const given = (name: Input): boolean => read(name) !== ''
+  const apiKey = given(Input.PublicKey) || given(Input.PrivateKey)
+  const serviceAccount = given(Input.ClientId) || given(Input.ClientSecret)
+  const pairs =
+    'give either "client-id" and "client-secret" (an Atlas service account, recommended) or "public-key" and "private-key" (an Atlas programmatic API key)'
+  if (apiKey && serviceAccount) {
+    throw new Error(`Inputs for two kinds of credentials were given: ${pairs}, not both.`)
+  }
+  if (serviceAccount) {
+    const clientId = check(() => parseClientId(read(Input.ClientId)), '')
+    const clientSecret = check(
+      () =>
+        parseSecret(
+          Input.ClientSecret,
+          read(Input.ClientSecret),
+          'the service account secret ("mdb_sa_sk_…")',
+          'mdb_sa_sk_'
+        ),
+      ''
+    )
+    return clientId && clientSecret ? { kind: 'service-account', clientId, clientSecret } : undefined
+  }
+  if (apiKey) {
+    const publicKey = check(() => parsePublicKey(read(Input.PublicKey)), '')
+    const privateKey = check(
+      () =>
+        parseSecret(
+          Input.PrivateKey,
+          read(Input.PrivateKey),
+          'the private part of the Atlas API key (a UUID such as 01234567-89ab-cdef-0123-456789abcdef)'
+        ),
+      ''
+    )
+    return publicKey && privateKey ? { kind: 'api-key', publicKey, privateKey } : undefined
+  }
+  throw new Error(`No credentials were given: ${pairs}.`)
 }
 
-function required(name: Input, value: string, accepted: string): void {
-  if (value === '') throw new Error(`Input "${name}" is required: ${accepted}; got nothing.`)
-}
-
-function parsePublicKey(value: string): string {
-  const accepted = 'the public part of an Atlas programmatic API key, e.g. "abcdefgh"'
-  required(Input.PublicKey, value, accepted)
-  if (!PUBLIC_KEY.test(value)) {
+/** An input with an AWS-era alias: either name may be used, not both with different values. */
+function eitherName(
+  read: (name: Input) => string,
+  name: Input,
+  alias: Input
+): { name: Input; value: string } {
+  const value = read(name)
+  const aliasValue = read(alias)
+  if (value !== '' && aliasValue !== '' && value !== aliasValue) {
     throw new Error(
-      `Input "${Input.PublicKey}" must be ${accepted}, without spaces, quotes or line breaks; ${given(value)}.`
+      `Inputs "${name}" and "${alias}" (its older name) were both given, with different values: give only "${name}"; ${given(value)} and ${quote(aliasValue, 60)}.`
     )
   }
-  return value
+  return value !== '' || aliasValue === '' ? { name, value } : { name: alias, value: aliasValue }
 }
 
-function parsePrivateKey(value: string): string {
-  const accepted =
-    'the private part of the Atlas API key (a UUID such as 01234567-89ab-cdef-0123-456789abcdef)'
-  required(Input.PrivateKey, value, accepted)
-  // Never echo the value, not even masked: say only what is wrong with it.
-  if (/[\s"\\]/.test(value) || value.length > 256) {
-    throw new Error(
-      `Input "${Input.PrivateKey}" must be ${accepted}; the value given (${value.length} characters, not shown) contains spaces, line breaks, quotes or is too long. Check the secret it comes from.`
+function parseCloud(value: string): Cloud {
+  const provider = value.trim().toUpperCase()
+  if (provider === '') return CLOUDS.AWS
+  if (!(CLOUD_PROVIDERS as readonly string[]).includes(provider)) {
+    throw new Error(`Input "${Input.CloudProvider}" must be AWS, AZURE or GCP (any case); ${given(value)}.`)
+  }
+  return CLOUDS[provider as CloudProvider]
+}
+
+/** Names the chosen cloud never reports, and `fail-on: none`, are valid but probably a mistake. */
+function statusWarnings(cloud: Cloud, waitFor: string[], failOn: string[], failOnText: string): string[] {
+  const warnings: string[] = []
+  if (failOn.includes('NONE')) {
+    warnings.push(
+      `fail-on lists NONE, the status of a newly created AWS endpoint, so a new endpoint fails the step on its first read. To turn fail-on off, give fail-on: '' (empty).`
     )
   }
-  return value
-}
-
-function parseHexId(name: Input, value: string, what: string): string {
-  const accepted = `${what}: 24 hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"`
-  required(name, value, accepted)
-  if (!HEX_ID.test(value)) {
-    throw new Error(`Input "${name}" must be ${accepted}; ${given(value)} (${value.length} characters).`)
-  }
-  return value
-}
-
-function parseEndpointId(value: string): string {
-  const accepted =
-    'the AWS interface endpoint ID: "vpce-" then hexadecimal digits, e.g. "vpce-0123456789abcdef0"'
-  required(Input.InterfaceEndpointId, value, accepted)
-  if (!ENDPOINT_ID.test(value)) {
-    throw new Error(`Input "${Input.InterfaceEndpointId}" must be ${accepted}; ${given(value)}.`)
-  }
-  return value
-}
-
-function parseStatuses(name: Input, value: string): KnownStatus[] {
-  if (value === '') return []
-  const statuses: KnownStatus[] = []
-  for (const entry of value.split(',')) {
-    const status = entry.trim().toUpperCase()
-    if (status === '') continue // tolerate "AVAILABLE," and ", AVAILABLE"
-    if (!(KNOWN_STATUSES as readonly string[]).includes(status)) {
-      throw new Error(
-        `Input "${name}" lists ${quote(entry.trim(), 40)}, which is not an Atlas connection status; accepted: a comma-separated list of ${KNOWN_STATUSES.join(', ')} (any case), or empty.`
+  const isDefaultFailOn = failOnText.replace(/\s/g, '') === DEFAULT_FAIL_ON.replace(/\s/g, '')
+  const foreign = (statuses: string[]): string[] =>
+    statuses.filter(status => status !== DELETED && !cloud.statuses.includes(status))
+  for (const [name, statuses] of [
+    [Input.WaitFor, foreign(waitFor)],
+    [Input.FailOn, isDefaultFailOn ? [] : foreign(failOn)]
+  ] as const) {
+    if (statuses.length > 0) {
+      warnings.push(
+        `${name} lists ${statuses.join(', ')}, which ${statuses.length === 1 ? 'is' : 'are'} never reported for ${cloud.provider} endpoints (${cloud.provider} statuses: ${cloud.statuses.join(', ')}).`
       )
     }
-    if (!statuses.includes(status as KnownStatus)) statuses.push(status as KnownStatus)
   }
-  return statuses
-}
-
-function parseWholeNumber(name: Input, value: string, min: number, max: number, fallback: number): number {
-  if (value === '') return fallback
-  const accepted = `a whole number from ${min} to ${max}`
-  if (!/^\d{1,9}$/.test(value)) throw new Error(`Input "${name}" must be ${accepted}; ${given(value)}.`)
-  const number = Number(value)
-  if (number < min || number > max) throw new Error(`Input "${name}" must be ${accepted}; ${given(value)}.`)
-  return number
-}
-
-function parseBoolean(name: Input, value: string, fallback: boolean): boolean {
-  if (value === '') return fallback
-  // The same spellings core.getBooleanInput accepts (YAML 1.2 core schema).
-  if (['true', 'True', 'TRUE'].includes(value)) return true
-  if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new Error(`Input "${name}" must be true or false; ${given(value)}.`)
-}
-
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
-
-function parseBaseUrl(value: string): string {
-  if (value === '') return DEFAULT_BASE_URL
-  const accepted = `an https URL of the Atlas Administration API root, e.g. "${DEFAULT_BASE_URL}" (http only for a loopback host)`
-  // Whatever is wrong with it, never echo what sits before an '@': it may be a password.
-  const redacted = value.replace(/\/\/[^/?#]*@/, '//***@')
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(redacted)}, which is not a URL.`)
-  }
-  if (/\s/.test(value)) {
-    throw new Error(
-      `Input "${Input.BaseUrl}" must be ${accepted}; ${given(redacted)}, which contains whitespace.`
-    )
-  }
-  // Show the URL without anything that may be a credential.
-  const shown = `${url.protocol}//${url.host}${url.pathname}`
-  if (url.username !== '' || url.password !== '') {
-    throw new Error(
-      `Input "${Input.BaseUrl}" must not contain a user name or password (the API key goes in "${Input.PublicKey}" and "${Input.PrivateKey}"); got ${quote(shown, 80)} with credentials (not shown).`
-    )
-  }
-  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
-    throw new Error(
-      `Input "${Input.BaseUrl}" must be ${accepted}, without a query string or fragment; ${given(shown)}.`
-    )
-  }
-  if (url.protocol === 'http:') {
-    if (!LOOPBACK_HOST.test(url.hostname)) {
-      throw new Error(
-        `Input "${Input.BaseUrl}" must use https; plain http is accepted only for a loopback host (127.0.0.0/8, ::1, localhost), and the key would cross the network unencrypted; ${given(shown)}.`
-      )
-    }
-  } else if (url.protocol !== 'https:') {
-    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(shown)}.`)
-  }
-  return url.href.replace(/\/+$/, '')
+  return warnings
 }

@@ -1,21 +1,72 @@
 import type { EndpointState } from '../atlas/client.js'
 import { Output } from '../common/constants.js'
+import { shorten } from '../common/text.js'
+import type { EndpointProgress, WaitResult } from '../wait/wait.js'
 
-/** The step outputs for a run that read at least one status (the contract in action.yml). */
-export function endpointOutputs(
-  last: EndpointState,
-  attempts: number,
-  elapsedMs: number
-): Record<Output, string> {
+/**
+ * GitHub accepts 1 MB per output and 50 MB for all of a run's outputs. Atlas's text is a few
+ * hundred bytes when it is Atlas; whatever comes, each output stays far below the limit.
+ */
+export const MAX_TEXT_OUTPUT = 64 * 1024
+export const MAX_RESPONSE_OUTPUT = 256 * 1024
+/** Per endpoint in the `endpoints` output, which is meant for `fromJSON` in `if:` expressions. */
+const MAX_ENDPOINT_MESSAGE = 1000
+
+/** The status shared by several endpoints that disagree (or were not all read). */
+export const MIXED = 'MIXED'
+
+/**
+ * The step outputs for a run that read at least one status (the contract in action.yml), or
+ * undefined when no status was read. With several endpoints, the per-endpoint outputs describe
+ * the one that decided the outcome.
+ */
+export function stepOutputs(result: WaitResult, elapsedMs: number): Record<Output, string> | undefined {
+  const read = result.endpoints.filter(endpoint => endpoint.last !== undefined)
+  const shown = (result.decisive?.last ? result.decisive : read[read.length - 1])?.last
+  if (shown === undefined) return undefined
+  const statuses = new Set(read.map(endpoint => endpoint.last?.status))
+  const shared = read.length === result.endpoints.length && statuses.size === 1 ? shown.status : MIXED
   return {
-    [Output.ConnectionStatus]: last.connectionStatus,
-    [Output.DeleteRequested]: String(last.deleteRequested),
-    [Output.ErrorMessage]: last.errorMessage ?? '',
-    [Output.InterfaceEndpointId]: last.interfaceEndpointId,
-    [Output.Response]: JSON.stringify(last.body),
-    [Output.Attempts]: String(attempts),
+    [Output.ConnectionStatus]: result.endpoints.length === 1 ? shown.status : shared,
+    [Output.DeleteRequested]: String(shown.deleteRequested),
+    [Output.ErrorMessage]: shorten(shown.errorMessage ?? '', MAX_TEXT_OUTPUT, 'by the action'),
+    [Output.InterfaceEndpointId]: shown.endpointId,
+    [Output.EndpointId]: shown.endpointId,
+    [Output.CloudProvider]: shown.cloudProvider,
+    [Output.Endpoints]: JSON.stringify(result.endpoints.map(endpointSummary)),
+    [Output.Response]: responseOutput(shown),
+    [Output.Attempts]: String(result.attempts),
     [Output.ElapsedSeconds]: elapsedSeconds(elapsedMs)
   }
+}
+
+function endpointSummary(endpoint: EndpointProgress) {
+  return {
+    id: endpoint.id,
+    status: endpoint.last?.status ?? null,
+    deleteRequested: endpoint.last?.deleteRequested ?? null,
+    errorMessage: endpoint.last?.errorMessage
+      ? shorten(endpoint.last.errorMessage, MAX_ENDPOINT_MESSAGE, 'by the action')
+      : null,
+    reached: endpoint.reached
+  }
+}
+
+/**
+ * Atlas's answer as it came, so that `fromJSON` sees every field. An answer too large for an
+ * output is replaced by its known fields, with long text shortened and a note saying so.
+ */
+function responseOutput(state: EndpointState): string {
+  if (state.raw.length <= MAX_RESPONSE_OUTPUT) return state.raw
+  return JSON.stringify({
+    cloudProvider: state.cloudProvider,
+    status: state.status,
+    deleteRequested: state.deleteRequested,
+    errorMessage:
+      state.errorMessage === null ? null : shorten(state.errorMessage, MAX_TEXT_OUTPUT, 'by the action'),
+    endpointId: state.endpointId,
+    truncated: `Atlas's answer was ${state.raw.length} characters, too large for an output; these are its known fields.`
+  })
 }
 
 /** Whole seconds, so that shell tests such as `[ "$x" -lt 60 ]` work on the output. */

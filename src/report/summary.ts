@@ -1,109 +1,242 @@
-import type { Outcome, WaitResult } from '../wait/wait.js'
-import { clockTime } from '../wait/wait.js'
-import { escapeForSummary as esc } from '../common/text.js'
+import type { EndpointState } from '../atlas/client.js'
+import type { Cloud } from '../common/clouds.js'
+import type { ApiVersion } from '../common/constants.js'
+import { escapeForSummary as esc, seconds, shorten } from '../common/text.js'
+import { adviceFor, ADVICE, type Advice } from './advice.js'
+import { clockTime, type EndpointProgress, type WaitResult } from '../wait/wait.js'
 
 /** What the summary needs to know about the run. */
 export interface SummaryReport {
   projectId: string
-  privateLinkId: string
-  interfaceEndpointId: string
+  endpointServiceId: string
+  cloud: Cloud
+  api: ApiVersion
+  /** "API key abcdefgh" or "service account mdb_sa_id_…": never a secret. */
+  credential: string
   waitFor: string[]
+  failOn: string[]
+  timeoutMs: number
   result: WaitResult
   elapsedMs: number
-  /** A link to this run, when the runner says where it is. */
-  runUrl?: string
+  links: SummaryLinks
 }
 
-type Mark = 'good' | 'bad' | 'waiting' | 'stopped'
-const MARKS: Record<Mark, string> = { good: '✅', bad: '❌', waiting: '⏳', stopped: '⏹️' }
-
-const HEADINGS: Record<Outcome, (status: string, target: string) => string> = {
-  reached: status => `PrivateLink interface endpoint is ${status}`,
-  reported: status => `PrivateLink interface endpoint is ${status}`,
-  failed: status => `PrivateLink interface endpoint is ${status}`,
-  unreachable: status => `PrivateLink interface endpoint is ${status} and being deleted`,
-  timeout: (_status, target) => `Timed out waiting for ${target || 'the interface endpoint'}`,
-  cancelled: () => 'Cancelled while checking the PrivateLink interface endpoint',
-  error: () => 'Could not read the PrivateLink interface endpoint'
-}
-
-/** Good, bad or still on its way: what a reader should feel about the status itself. */
-export function statusMark(status: string | undefined, outcome: Outcome): Mark {
-  if (outcome === 'cancelled') return 'stopped'
-  if (outcome === 'reached') return 'good'
-  if (outcome === 'failed' || outcome === 'unreachable' || status === undefined) return 'bad'
-  if (status === 'AVAILABLE') return 'good'
-  if (status === 'REJECTED' || status === 'DELETING') return 'bad'
-  return 'waiting'
-}
-
-function outcomeMark(outcome: Outcome, status: string | undefined): Mark {
-  if (outcome === 'reached' || outcome === 'reported') return statusMark(status, outcome)
-  if (outcome === 'timeout') return 'waiting'
-  if (outcome === 'cancelled') return 'stopped'
-  return 'bad'
+export interface SummaryLinks {
+  /** The Atlas UI page of the project's private endpoints. */
+  atlas?: string
+  /** The README of this action (its failure sections are anchors in it). */
+  readme?: string
+  /** This workflow run. */
+  run?: string
 }
 
 /**
- * The job summary as HTML (GitHub renders it inside markdown). Every piece of text is escaped
- * here, whether it came from Atlas or from inputs: nothing can add markup to the page.
+ * GitHub shows at most 1 MiB of a step's summary. Atlas's text is shortened per cell and the
+ * history per row count, so that even 50 endpoints with hostile messages stay far below it.
+ */
+const MAX_CELL_TEXT = 1000
+const MAX_HISTORY_ROWS = 200
+export const MAX_SUMMARY_BYTES = 900 * 1024
+
+type Mark = 'passed' | 'informed' | 'blocked' | 'stopped'
+const MARKS: Record<Mark, string> = { passed: '✅', informed: 'ℹ️', blocked: '❌', stopped: '⏹️' }
+
+/** The mark of one status on its own: arrived, failing, or on its way. */
+export function statusMark(
+  state: EndpointState | undefined,
+  endpoint: EndpointProgress,
+  failOn: string[]
+): string {
+  if (state === undefined) return '❔'
+  if (endpoint.reached) return '✅'
+  if (failOn.includes(state.status) || state.forwardingRules.some(rule => failOn.includes(rule.status)))
+    return '❌'
+  if (state.deleteRequested || state.status === 'DELETING') return '🗑️'
+  return '⏳'
+}
+
+/** The first line: the answer to "may we deploy?", in words, agreeing with the step's result. */
+function verdict(report: SummaryReport): { mark: Mark; text: string } {
+  const { result, cloud } = report
+  const decisive = result.decisive
+  const several = result.endpoints.length > 1
+  const what = several ? `${result.endpoints.length} ${cloud.noun}s` : `the ${cloud.noun}`
+  const status = decisive?.last?.notFound ? 'DELETED' : decisive?.last?.status
+  const target = report.waitFor.join(' or ')
+  switch (result.outcome) {
+    case 'reached':
+      return {
+        mark: 'passed',
+        text: several
+          ? `Passed: all ${what} reached ${target}; the deploy may go on`
+          : `Passed: ${what} is ${status}; the deploy may go on`
+      }
+    case 'reported':
+      return {
+        mark: 'informed',
+        text: several
+          ? `Passed, read once: ${what} were read; the workflow decides what to do`
+          : `Passed, read once: ${what} is ${status}; the workflow decides what to do`
+      }
+    case 'failed':
+      return {
+        mark: 'blocked',
+        text: `Blocked: ${several ? `${decisive?.id} is` : `${what} is`} ${status}, which is listed in fail-on`
+      }
+    case 'unreachable':
+      return {
+        mark: 'blocked',
+        text: `Blocked: ${several ? decisive?.id : what} is being deleted and can no longer become ${target || 'ready'}`
+      }
+    case 'timeout':
+      return {
+        mark: 'blocked',
+        text: `Timed out: ${what} did not become ${target || 'readable'} within ${seconds(report.timeoutMs)}`
+      }
+    case 'cancelled':
+      return { mark: 'stopped', text: 'Cancelled: the step stopped before it had an answer' }
+    case 'error':
+      return { mark: 'blocked', text: `Could not read ${what}: the deploy should not go on` }
+  }
+}
+
+/**
+ * The job summary as HTML (GitHub renders it inside markdown, keeping table, th align, code,
+ * sub, a href, br, details/summary). Every piece of text is escaped here, whether it came from
+ * Atlas or from inputs: nothing can add markup to the page.
  */
 export function renderSummary(report: SummaryReport): string {
   const { result } = report
-  const status = result.last?.connectionStatus
-  const target = report.waitFor.join(' or ')
-  const heading = `${MARKS[outcomeMark(result.outcome, status)]} ${esc(HEADINGS[result.outcome](status ?? '', target))}`
-
-  const rows: [string, string][] = [
-    ['Interface endpoint', code(result.last?.interfaceEndpointId || report.interfaceEndpointId)],
-    ['Project', code(report.projectId)],
-    ['Private link', code(report.privateLinkId)],
-    [
-      'Status',
-      status === undefined
-        ? `${MARKS.bad} no status read`
-        : `${MARKS[statusMark(status, result.outcome)]} <strong>${esc(status)}</strong>`
-    ],
-    ['Waiting for', target ? esc(target) : 'nothing: read once'],
-    ['Delete requested', result.last ? (result.last.deleteRequested ? 'yes' : 'no') : '—'],
-    ['Atlas error message', result.last?.errorMessage ? esc(result.last.errorMessage) : '—'],
-    ['Attempts', String(result.attempts)],
-    ['Elapsed', esc(`${(report.elapsedMs / 1000).toFixed(1)} s`)]
-  ]
-
-  const parts = [
-    `<h2>${heading}</h2>`,
-    `<p>${esc(result.message)}</p>`,
-    '<table>',
-    ...rows.map(([name, value]) => `<tr><th align="left">${esc(name)}</th><td>${value}</td></tr>`),
-    '</table>'
-  ]
-  if (result.history.length > 0) {
-    parts.push(
-      '<h3>Status history</h3>',
-      '<table>',
-      '<tr><th align="left">After</th><th align="left">Status</th></tr>',
-      ...result.history.map(
-        change => `<tr><td>${esc(clockTime(change.atMs))}</td><td>${esc(change.status)}</td></tr>`
-      ),
-      '</table>'
-    )
+  const { mark, text } = verdict(report)
+  const advice = adviceFor(result.outcome, result.error)
+  const parts = [`<h2>${MARKS[mark]} ${esc(text)}</h2>`]
+  // Atlas's own errorMessage is in the table; the message repeats it only where no table row holds it.
+  if (result.outcome !== 'reached' && result.outcome !== 'failed') {
+    parts.push(`<p>${esc(shorten(result.message, 2 * MAX_CELL_TEXT))}</p>`)
   }
-  if (report.runUrl) parts.push(`<p><sub><a href="${esc(report.runUrl)}">Workflow run</a></sub></p>`)
-  return `${parts.join('\n')}\n`
+  if (advice) parts.push(adviceLine(advice, report.links))
+  parts.push(
+    ...endpointTable(report),
+    ...settings(report),
+    ...history(report),
+    ...links(report.links, advice)
+  )
+  return fit(`${parts.join('\n')}\n`)
 }
 
-/** The summary for a run that stopped on its inputs, before any request. */
-export function renderInputErrorSummary(problems: string[]): string {
+function adviceLine(advice: Advice, links: SummaryLinks): string {
+  const more = links.readme
+    ? ` <a href="${esc(`${links.readme}#${advice.section}`)}">More in the README</a>`
+    : ''
+  return `<p><strong>What to do:</strong> ${esc(advice.text)}${more}</p>`
+}
+
+function endpointTable(report: SummaryReport): string[] {
+  const { result } = report
+  const header = ['', 'Endpoint', 'Status', 'Delete requested', 'Atlas says', 'Arrived']
+  const rows = result.endpoints.map(endpoint => {
+    const state = endpoint.last
+    const status =
+      state === undefined
+        ? 'not read'
+        : state.notFound
+          ? 'DELETED (not found: deleted, or the ID never existed)'
+          : state.status
+    const rules = (state?.forwardingRules ?? [])
+      .map(rule => `<br><sub>${esc(`${rule.name}: ${rule.status}`)}</sub>`)
+      .join('')
+    return [
+      statusMark(state, endpoint, report.failOn),
+      `<code>${esc(state?.endpointId || endpoint.id)}</code>`,
+      `<strong>${esc(status)}</strong>${rules}`,
+      state === undefined ? '—' : state.deleteRequested ? 'yes' : 'no',
+      state?.errorMessage ? esc(shorten(state.errorMessage, MAX_CELL_TEXT, 'in this summary')) : '—',
+      endpoint.reachedAtMs === undefined ? '—' : esc(clockTime(endpoint.reachedAtMs))
+    ]
+  })
   return [
-    `<h2>${MARKS.bad} ${esc('Inputs are invalid: nothing was sent to Atlas')}</h2>`,
+    '<table>',
+    `<tr>${header.map(name => `<th align="left">${esc(name)}</th>`).join('')}</tr>`,
+    ...rows.map(cells => `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`),
+    '</table>'
+  ]
+}
+
+function settings(report: SummaryReport): string[] {
+  const rows: [string, string][] = [
+    ['Project', `<code>${esc(report.projectId)}</code>`],
+    ['Endpoint service', `<code>${esc(report.endpointServiceId)}</code>`],
+    ['Cloud', esc(`${report.cloud.provider}, Atlas API ${report.api}`)],
+    ['Signed in with', esc(report.credential)],
+    ['Waiting for', report.waitFor.length > 0 ? esc(report.waitFor.join(' or ')) : 'nothing: read once'],
+    ['Fails on', report.failOn.length > 0 ? esc(report.failOn.join(', ')) : 'nothing (fail-on is empty)'],
+    ['Reads', String(report.result.attempts)],
+    ['Elapsed', esc(`${(report.elapsedMs / 1000).toFixed(1)} s`)]
+  ]
+  return [
+    '<details><summary>Settings</summary>',
+    '',
+    '<table>',
+    ...rows.map(([name, value]) => `<tr><th align="left">${esc(name)}</th><td>${value}</td></tr>`),
+    '</table>',
+    '</details>'
+  ]
+}
+
+function history(report: SummaryReport): string[] {
+  const changes = report.result.history
+  if (changes.length === 0) return []
+  const several = report.result.endpoints.length > 1
+  const shown = changes.slice(0, MAX_HISTORY_ROWS)
+  const rows = shown.map(change => {
+    const cells = [
+      esc(clockTime(change.atMs)),
+      ...(several ? [`<code>${esc(change.endpointId)}</code>`] : []),
+      esc(change.status)
+    ]
+    return `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`
+  })
+  const more =
+    changes.length > shown.length
+      ? [`<p><sub>${esc(`… and ${changes.length - shown.length} more changes, not shown.`)}</sub></p>`]
+      : []
+  return [
+    '<h3>Status history</h3>',
+    '<table>',
+    `<tr><th align="left">After</th>${several ? '<th align="left">Endpoint</th>' : ''}<th align="left">Status</th></tr>`,
+    ...rows,
+    '</table>',
+    ...more
+  ]
+}
+
+function links(links: SummaryLinks, advice: Advice | undefined): string[] {
+  const items = [
+    links.atlas ? `<a href="${esc(links.atlas)}">Private endpoints in Atlas</a>` : '',
+    links.readme
+      ? `<a href="${esc(`${links.readme}#${advice?.section ?? 'when-the-step-fails'}`)}">Troubleshooting</a>`
+      : '',
+    links.run ? `<a href="${esc(links.run)}">This workflow run</a>` : ''
+  ].filter(Boolean)
+  return items.length > 0 ? [`<p><sub>${items.join(' · ')}</sub></p>`] : []
+}
+
+/** The last guard on GitHub's limit: whatever the content, never more than MAX_SUMMARY_BYTES. */
+function fit(html: string): string {
+  if (Buffer.byteLength(html) <= MAX_SUMMARY_BYTES) return html
+  const head = html.slice(0, html.indexOf('<table>'))
+  return `${head}<p>${esc('The details of this run were too large for a job summary and are not shown; the log has them.')}</p>\n`
+}
+
+/** The summary for a run that stopped on its inputs (or its proxy settings), before any request. */
+export function renderInputErrorSummary(problems: string[], links: SummaryLinks = {}): string {
+  const advice = ADVICE.input
+  return [
+    `<h2>${MARKS.blocked} ${esc('Inputs are invalid: nothing was sent to Atlas')}</h2>`,
     '<ul>',
     ...problems.map(problem => `<li>${esc(problem)}</li>`),
     '</ul>',
+    adviceLine(advice, links),
     ''
   ].join('\n')
-}
-
-function code(text: string): string {
-  return `<code>${esc(text)}</code>`
 }

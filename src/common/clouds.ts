@@ -1,0 +1,100 @@
+/**
+ * What differs between the clouds, as data: one entry per cloud provider, read by the inputs,
+ * the Atlas client, the wait and the summary. A fourth cloud is one more entry; the rest of the
+ * code never asks which cloud it is talking to.
+ */
+
+export const CLOUD_PROVIDERS = ['AWS', 'AZURE', 'GCP'] as const
+export type CloudProvider = (typeof CLOUD_PROVIDERS)[number]
+
+/** Deletion as a goal: not a status Atlas reports for AWS or Azure, but a 404 about the endpoint. */
+export const DELETED = 'DELETED'
+
+export interface Cloud {
+  provider: CloudProvider
+  /** How a person names the thing being checked: "AWS interface endpoint". */
+  noun: string
+  /** The body field holding the status. */
+  statusField: 'connectionStatus' | 'status'
+  /** Every status the API documents for this cloud, in the order an endpoint moves through them. */
+  statuses: readonly string[]
+  /** The body field holding the endpoint's ID. */
+  idField: 'interfaceEndpointId' | 'privateEndpointResourceId' | 'endpointGroupName'
+  /** The endpoint service's field listing its endpoints' IDs. */
+  listField: 'interfaceEndpoints' | 'privateEndpoints' | 'endpointGroupNames'
+  /** An example ID and where to find it, for input errors and hints. */
+  idExample: string
+  idHelp: string
+  /** A description of the ID format, or undefined when the ID is valid; `id` is already decoded. */
+  checkId: (id: string) => string | undefined
+  /** What a failing status means and what to do about it. */
+  failureAdvice: Record<string, string>
+}
+
+const AZURE_RESOURCE_ID =
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/privateEndpoints\/[-\w.()]{1,80}$/i
+
+export const CLOUDS: Record<CloudProvider, Cloud> = {
+  AWS: {
+    provider: 'AWS',
+    noun: 'AWS interface endpoint',
+    statusField: 'connectionStatus',
+    // NONE is v1.0's (and Terraform's) status of a freshly created endpoint.
+    statuses: ['NONE', 'PENDING_ACCEPTANCE', 'PENDING', 'AVAILABLE', 'REJECTED', 'DELETING'],
+    idField: 'interfaceEndpointId',
+    listField: 'interfaceEndpoints',
+    idExample: 'vpce-0123456789abcdef0',
+    idHelp:
+      'the VPC endpoint ID AWS gave the interface endpoint ("vpce-" then hexadecimal digits; AWS console → VPC → Endpoints)',
+    checkId: id => (/^vpce-[0-9a-f]{1,64}$/i.test(id) ? undefined : '"vpce-" then hexadecimal digits'),
+    failureAdvice: {
+      REJECTED:
+        'AWS could not connect the interface endpoint to the Atlas endpoint service: check that the endpoint was created for the service name Atlas shows, in the same region, then delete and recreate it.'
+    }
+  },
+  AZURE: {
+    provider: 'AZURE',
+    noun: 'Azure private endpoint',
+    statusField: 'status',
+    statuses: ['INITIATING', 'AVAILABLE', 'FAILED', 'DELETING'],
+    idField: 'privateEndpointResourceId',
+    listField: 'privateEndpoints',
+    idExample:
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/my-rg/providers/Microsoft.Network/privateEndpoints/my-endpoint',
+    idHelp:
+      "the private endpoint's Azure resource ID (Azure portal → the private endpoint → Properties → Resource ID)",
+    checkId: id =>
+      AZURE_RESOURCE_ID.test(id)
+        ? undefined
+        : 'the Azure resource ID "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Network/privateEndpoints/{name}"',
+    failureAdvice: {
+      FAILED:
+        'Atlas could not accept the Azure private endpoint: check that it was created for the private link service Atlas shows, in the same region and subscription, then delete and recreate it.'
+    }
+  },
+  GCP: {
+    provider: 'GCP',
+    noun: 'Google Cloud endpoint group',
+    statusField: 'status',
+    statuses: ['INITIATING', 'VERIFIED', 'AVAILABLE', 'FAILED', 'DELETING', 'DELETED'],
+    idField: 'endpointGroupName',
+    listField: 'endpointGroupNames',
+    idExample: 'atlas-psc-group-1',
+    idHelp:
+      'the endpoint group name you gave Atlas (or, for port-mapped endpoints, the forwarding rule name; Google Cloud console → Network services → Private Service Connect)',
+    // The API's own pattern has no GCP form: accept any plain name.
+    checkId: id =>
+      /^[A-Za-z0-9][-\w.]{0,127}$/.test(id)
+        ? undefined
+        : 'a Google Cloud resource name: letters, digits, "-", "_" and ".", up to 128 characters',
+    failureAdvice: {
+      FAILED:
+        'Atlas could not accept the Google Cloud endpoint: check that every forwarding rule points at the service attachment Atlas shows, in the same region, then delete and recreate the failed ones.'
+    }
+  }
+}
+
+/** Every status name any cloud uses, plus DELETED: the names `wait-for` and `fail-on` accept. */
+export const ALL_STATUSES: readonly string[] = [
+  ...new Set([...CLOUD_PROVIDERS.flatMap(provider => CLOUDS[provider].statuses), DELETED])
+]

@@ -1,0 +1,211 @@
+/**
+ * One parser per kind of input. Each returns the typed value or throws an Error whose message
+ * names the input, says what is accepted and shows what was given (never a secret).
+ */
+import { ALL_STATUSES, type Cloud } from '../common/clouds.js'
+import {
+  ALL_ENDPOINTS,
+  DEFAULT_BASE_URL,
+  Input,
+  MAX_ENDPOINTS,
+  V1_BASE_URL,
+  type ApiVersion
+} from '../common/constants.js'
+import { quote } from '../common/text.js'
+
+/** Shows what was given without letting it break the message: quoted, escaped, shortened. */
+export function given(value: string): string {
+  return `got ${quote(value, 60)}`
+}
+
+export function required(name: string, value: string, accepted: string): void {
+  if (value === '') throw new Error(`Input "${name}" is required: ${accepted}; got nothing.`)
+}
+
+/** A Digest user name or client ID goes inside a header: printable ASCII without quotes or backslashes. */
+const PUBLIC_ID = /^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/
+
+export function parsePublicKey(value: string): string {
+  const accepted = 'the public part of an Atlas programmatic API key, e.g. "abcdefgh"'
+  required(Input.PublicKey, value, accepted)
+  if (!PUBLIC_ID.test(value)) {
+    throw new Error(
+      `Input "${Input.PublicKey}" must be ${accepted}, without spaces, quotes or line breaks; ${given(value)}.`
+    )
+  }
+  return value
+}
+
+/** A secret is never echoed, not even masked: the message says only what is wrong with it. */
+export function parseSecret(name: Input, value: string, accepted: string, prefix?: string): string {
+  required(name, value, accepted)
+  if (/[\s"\\]/.test(value) || value.length > 256) {
+    throw new Error(
+      `Input "${name}" must be ${accepted}; the value given (${value.length} characters, not shown) contains spaces, line breaks, quotes or is too long. Check the secret it comes from.`
+    )
+  }
+  if (prefix !== undefined && !value.startsWith(prefix)) {
+    throw new Error(
+      `Input "${name}" must be ${accepted}; the value given (${value.length} characters, not shown) does not start with "${prefix}". Check that the secret holds the service account's secret, not its client ID.`
+    )
+  }
+  return value
+}
+
+export function parseClientId(value: string): string {
+  const accepted = 'an Atlas service account client ID: "mdb_sa_id_" then 24 hexadecimal digits'
+  required(Input.ClientId, value, accepted)
+  if (!/^mdb_sa_id_[0-9a-f]{24}$/i.test(value)) {
+    // A secret pasted here by mistake must not be shown.
+    const shown = value.startsWith('mdb_sa_sk_') ? 'a service account secret (not shown)' : given(value)
+    throw new Error(`Input "${Input.ClientId}" must be ${accepted}; ${shown}.`)
+  }
+  return value
+}
+
+export function parseHexId(name: string, value: string, what: string): string {
+  const accepted = `${what}: 24 hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"`
+  required(name, value, accepted)
+  if (!/^[0-9a-f]{24}$/i.test(value)) {
+    throw new Error(`Input "${name}" must be ${accepted}; ${given(value)} (${value.length} characters).`)
+  }
+  return value
+}
+
+/**
+ * Endpoint IDs: one, several (one per line or comma-separated), or '*'. An Azure ID may come
+ * percent-encoded already (old examples show it so); it is decoded once here, and encoded once
+ * when the URL is built, so that it never becomes %252F.
+ */
+export function parseEndpointIds(name: string, value: string, cloud: Cloud): string[] | typeof ALL_ENDPOINTS {
+  const accepted = `${cloud.idHelp}, e.g. ${quote(cloud.idExample)}; several separated by commas or line breaks; or '*' for every endpoint of the endpoint service`
+  required(name, value, accepted)
+  if (value === ALL_ENDPOINTS) return ALL_ENDPOINTS
+  const entries = value.split(/[,\n]/).map(entry => entry.trim())
+  if (entries.length > 1 && entries[entries.length - 1] === '') entries.pop() // a trailing comma or line break
+  if (entries.some(entry => entry === '')) {
+    throw new Error(`Input "${name}" has an empty entry among its IDs; give ${accepted}.`)
+  }
+  if (entries.length > MAX_ENDPOINTS) {
+    throw new Error(
+      `Input "${name}" lists ${entries.length} endpoints; at most ${MAX_ENDPOINTS} are accepted.`
+    )
+  }
+  const ids = entries.map(entry => {
+    const id = /%2f/i.test(entry) ? safeDecode(entry) : entry
+    const problem = cloud.checkId(id)
+    if (problem !== undefined) {
+      throw new Error(
+        `Input "${name}" must be ${cloud.idHelp}: ${problem} (cloud-provider: ${cloud.provider}); ${given(entry)}.`
+      )
+    }
+    return id
+  })
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index)
+  if (duplicate !== undefined) {
+    throw new Error(`Input "${name}" lists ${quote(duplicate, 80)} more than once; give each endpoint once.`)
+  }
+  return ids
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** Status names of any cloud (or DELETED), any case; the caller warns about another cloud's names. */
+export function parseStatuses(name: Input, value: string): string[] {
+  if (value === '') return []
+  const statuses: string[] = []
+  for (const entry of value.split(',')) {
+    const status = entry.trim().toUpperCase()
+    if (status === '') continue // tolerate "AVAILABLE," and ", AVAILABLE"
+    if (!ALL_STATUSES.includes(status)) {
+      throw new Error(
+        `Input "${name}" lists ${quote(entry.trim(), 40)}, which is not a status of an Atlas private endpoint; accepted: a comma-separated list of ${ALL_STATUSES.join(', ')} (any case), or empty.`
+      )
+    }
+    if (!statuses.includes(status)) statuses.push(status)
+  }
+  return statuses
+}
+
+export function parseWholeNumber(
+  name: Input,
+  value: string,
+  min: number,
+  max: number,
+  fallback: number
+): number {
+  if (value === '') return fallback
+  const accepted = `a whole number from ${min} to ${max}`
+  if (!/^\d{1,9}$/.test(value)) throw new Error(`Input "${name}" must be ${accepted}; ${given(value)}.`)
+  const number = Number(value)
+  if (number < min || number > max) throw new Error(`Input "${name}" must be ${accepted}; ${given(value)}.`)
+  return number
+}
+
+export function parseBoolean(name: Input, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  // The same spellings core.getBooleanInput accepts (YAML 1.2 core schema).
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new Error(`Input "${name}" must be true or false; ${given(value)}.`)
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
+/**
+ * What a URL shows when it may hold credentials: nothing before its last '@'. The user-info
+ * of a URL ends at the last '@' however it is written (a password may hold '/', '?', '#', '\'
+ * or '@'), so cutting there never shows any part of it.
+ */
+export function withoutUserInfo(value: string): string {
+  const at = value.lastIndexOf('@')
+  return at < 0 ? value : `…***@${value.slice(at + 1)}`
+}
+
+export function parseBaseUrl(value: string): { baseUrl: string; api: ApiVersion } {
+  if (value === '') return { baseUrl: DEFAULT_BASE_URL, api: 'v2' }
+  const accepted = `an https URL of the Atlas Administration API root ending in /api/atlas/v2 (or /api/atlas/v1.0 for the older API), e.g. "${DEFAULT_BASE_URL}" or "${V1_BASE_URL}" (http only for a loopback host)`
+  if (value.includes('@')) {
+    throw new Error(
+      `Input "${Input.BaseUrl}" must not contain a user name or password (the credentials go in their own inputs); got ${quote(withoutUserInfo(value), 80)} (the part before "@" is not shown).`
+    )
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(value)}, which is not a URL.`)
+  }
+  if (/\s/.test(value) || value.includes('\\')) {
+    throw new Error(
+      `Input "${Input.BaseUrl}" must be ${accepted}; ${given(value)}, which contains whitespace or "\\".`
+    )
+  }
+  const shown = `${url.protocol}//${url.host}${url.pathname}`
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+    throw new Error(
+      `Input "${Input.BaseUrl}" must be ${accepted}, without a query string or fragment; ${given(shown)}.`
+    )
+  }
+  if (url.protocol === 'http:') {
+    if (!LOOPBACK_HOST.test(url.hostname)) {
+      throw new Error(
+        `Input "${Input.BaseUrl}" must use https; plain http is accepted only for a loopback host (127.0.0.0/8, ::1, localhost), and credentials would cross the network unencrypted; ${given(shown)}.`
+      )
+    }
+  } else if (url.protocol !== 'https:') {
+    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(shown)}.`)
+  }
+  const baseUrl = url.href.replace(/\/+$/, '')
+  const version = /\/api\/atlas\/(v2|v1\.0)$/.exec(baseUrl)
+  if (!version) {
+    throw new Error(`Input "${Input.BaseUrl}" must be ${accepted}; ${given(shown)}.`)
+  }
+  return { baseUrl, api: version[1] as ApiVersion }
+}

@@ -1,0 +1,131 @@
+import {
+  AtlasApiError,
+  ConnectionError,
+  ResponseFormatError,
+  RetriesExhaustedError
+} from '../common/errors.js'
+import type { Outcome } from '../wait/wait.js'
+
+/**
+ * One "what to do" line per kind of failure, and the README section that explains it. The
+ * README's failure tables carry the same sentences (a unit test holds them equal), so the
+ * summary and the documentation never give different advice.
+ */
+export interface Advice {
+  /** The sentence, as in the README's "what to do" column. */
+  text: string
+  /** The README heading's anchor (GitHub's slug of the heading). */
+  section: Section
+}
+
+export type Section =
+  | 'the-endpoint-is-not-ready'
+  | 'credentials-and-access'
+  | 'ids-and-urls'
+  | 'network-proxies-and-responses'
+  | 'inputs'
+
+export const ADVICE = {
+  input: { text: 'Fix the inputs as each message says; nothing was sent to Atlas.', section: 'inputs' },
+  rejected: {
+    text: 'Check that the endpoint was created for the endpoint service Atlas shows, in the same region (and account or subscription); then delete and recreate it.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  deleting: { text: 'Recreate the endpoint, or stop waiting for it.', section: 'the-endpoint-is-not-ready' },
+  timeout: {
+    text: 'Raise timeout-seconds (acceptance can take minutes), or check the endpoint in your cloud console.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  cancelled: {
+    text: 'Nothing to fix: re-run the job when you need the answer.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  credentials: {
+    text: 'Check that the key pair (or the service account ID and secret) are current and belong together; rotate the secret in Atlas if it expired.',
+    section: 'credentials-and-access'
+  },
+  role: {
+    text: 'Give the API key or service account the Project Read Only role on the project (Project Owner for the v1.0 API).',
+    section: 'credentials-and-access'
+  },
+  accessList: {
+    text: "Add the runner's egress IP address or range to the API key's or service account's access list.",
+    section: 'credentials-and-access'
+  },
+  tokenLimit: {
+    text: 'Wait for older tokens to expire (one hour) or revoke them; this action revokes its own token at the end of every run.',
+    section: 'credentials-and-access'
+  },
+  ids: {
+    text: 'Copy project-id, endpoint-service-id and endpoint-id again from Atlas (Network Access → Private Endpoint) and from your cloud console.',
+    section: 'ids-and-urls'
+  },
+  baseUrl: {
+    text: 'Check base-url (https://cloud.mongodb.com/api/atlas/v2) and any proxy or captive portal in between.',
+    section: 'ids-and-urls'
+  },
+  version: {
+    text: 'Update the action to its latest release, or move base-url to /api/atlas/v2.',
+    section: 'ids-and-urls'
+  },
+  transient: {
+    text: 'Usually transient: re-run the job; raise max-retries or request-timeout-seconds for a flaky network.',
+    section: 'network-proxies-and-responses'
+  },
+  tls: {
+    text: 'Point NODE_EXTRA_CA_CERTS at the CA certificate of the TLS-inspecting proxy or private CA.',
+    section: 'network-proxies-and-responses'
+  },
+  proxy: {
+    text: 'Fix the proxy variable as the message says: http://user:password@proxy:port, with special characters percent-encoded.',
+    section: 'network-proxies-and-responses'
+  }
+} as const satisfies Record<string, Advice>
+
+/** The advice for how a run ended, or undefined when it passed. */
+export function adviceFor(outcome: Outcome, error?: unknown): Advice | undefined {
+  switch (outcome) {
+    case 'reached':
+    case 'reported':
+      return undefined
+    case 'failed':
+      return ADVICE.rejected
+    case 'unreachable':
+      return ADVICE.deleting
+    case 'timeout':
+      return ADVICE.timeout
+    case 'cancelled':
+      return ADVICE.cancelled
+    case 'error':
+      return adviceForError(error)
+  }
+}
+
+function adviceForError(error: unknown): Advice {
+  if (error instanceof RetriesExhaustedError) return ADVICE.transient
+  if (error instanceof ResponseFormatError) return ADVICE.baseUrl
+  if (error instanceof ConnectionError) {
+    return /certificate|TLS/i.test(error.message) ? ADVICE.tls : ADVICE.proxy
+  }
+  if (error instanceof AtlasApiError) {
+    const code = error.errorCode ?? ''
+    if (/ACCESS_LIST|WHITELIST/.test(code)) return ADVICE.accessList
+    if (/limit reached/i.test(error.message)) return ADVICE.tokenLimit
+    switch (error.httpStatus) {
+      case 400:
+      case 404:
+        return ADVICE.ids
+      case 401:
+        return ADVICE.credentials
+      case 403:
+        return ADVICE.role
+      case 406:
+      case 410:
+        return ADVICE.version
+      default:
+        return error.httpStatus >= 300 && error.httpStatus < 400 ? ADVICE.baseUrl : ADVICE.transient
+    }
+  }
+  if (error instanceof Error && error.name === 'ProxyConfigError') return ADVICE.proxy
+  return ADVICE.transient
+}
