@@ -8,7 +8,7 @@ import { Deadline, systemClock } from './common/clock.js'
 import { CancelledError, InputError, ProxyConfigError } from './common/errors.js'
 import type { Log } from './common/log.js'
 import { seconds, showInvisible } from './common/text.js'
-import { chooseFetch, type ProxyChoice } from './http/proxy.js'
+import { chooseFetch, maskProxyPasswords, type ProxyChoice } from './http/proxy.js'
 import { createTransport, type FetchLike } from './http/transport.js'
 import { maskSecrets, readSettings, runnerInputs, type Settings } from './inputs/inputs.js'
 import { summaryLinks } from './report/links.js'
@@ -32,6 +32,7 @@ const fail = (message: string): void => core.setFailed(showInvisible(message))
 export async function run(): Promise<void> {
   const startedAt = systemClock.now()
   maskSecrets(runnerInputs, secret => core.setSecret(secret))
+  maskProxyPasswords(process.env, secret => core.setSecret(secret))
   const cancel = listenForCancellation()
 
   let settings: Settings
@@ -51,7 +52,8 @@ export async function run(): Promise<void> {
   } catch (error) {
     // A proxy variable that applies but cannot be used: stop before sending anything.
     if (!(error instanceof ProxyConfigError)) throw error
-    if (settings.summary) await writeSummary(renderInputErrorSummary([error.message], summaryLinks()))
+    if (settings.summary)
+      await writeSummary(renderInputErrorSummary([error.message], summaryLinks(), 'proxy'))
     fail(error.message)
     return
   }
@@ -141,14 +143,15 @@ function conclude(result: WaitResult): void {
 }
 
 function describeSettings(settings: Settings, auth: Authenticator, proxy: string | undefined): void {
-  const ids = settings.endpointIds === '*' ? 'every endpoint' : settings.endpointIds.join(', ')
+  const what =
+    settings.endpointIds === '*'
+      ? `every ${settings.cloud.noun} of endpoint service ${settings.endpointServiceId}`
+      : `${settings.cloud.noun}${settings.endpointIds.length > 1 ? 's' : ''} ${settings.endpointIds.join(', ')} of endpoint service ${settings.endpointServiceId}`
   const waiting =
     settings.waitFor.length > 0
       ? `wait up to ${seconds(settings.timeoutMs)} for ${settings.waitFor.join(' or ')}, checking every ${seconds(settings.intervalMs)}`
       : 'read the status once'
-  log.info(
-    `Checking ${settings.cloud.noun} ${ids} of endpoint service ${settings.endpointServiceId} in Atlas project ${settings.projectId}: ${waiting}.`
-  )
+  log.info(`Checking ${what} in Atlas project ${settings.projectId}: ${waiting}.`)
   core.startGroup('Settings')
   log.info(`API: ${settings.baseUrl} (${settings.api})${proxy ? ` through proxy ${proxy}` : ''}`)
   log.info(

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import type { FetchLike } from './transport.js'
+import { ProxyFailure, type FetchLike } from './transport.js'
 
 /**
  * A fetch-shaped sender over node:http. Global fetch is undici, which Node loads on first use
@@ -18,35 +18,71 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true })
 }
 
-export const nodeHttpFetch: FetchLike = (url, init) =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url)
-    const client = target.protocol === 'https:' ? https : http
-    const request = client.request(
-      target,
-      {
-        method: init.method ?? 'GET',
-        headers: headerRecord(init.headers),
-        agent: agents[target.protocol as keyof typeof agents],
-        signal: init.signal ?? undefined
-      },
-      response => {
-        const headers = new Map<string, string>()
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+export interface NodeHttpOptions {
+  /** The agent for every request (a proxy tunnel); Node's keep-alive agents by default. */
+  agent?: http.Agent
+  /** The proxy `agent` goes through, for messages: `http://proxy:3128 (HTTPS_PROXY)`. */
+  proxy?: string
+  /** Extra socket options for the target (tests: a CA to trust, a name resolver). */
+  socket?: Pick<https.RequestOptions, 'ca' | 'lookup' | 'servername'>
+}
+
+/**
+ * A sender with its own agent or socket options. Through a proxy, the request has no socket
+ * until the proxy has answered the CONNECT; Node does not end such a request when it is
+ * aborted (it waits for the socket), so the abort is handled here, and passed on to the
+ * agent as `tunnelSignal` so that it drops the half-open connection to the proxy.
+ */
+export function createNodeHttpFetch(options: NodeHttpOptions = {}): FetchLike {
+  return (url, init) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url)
+      const client = target.protocol === 'https:' ? https : http
+      const signal = init.signal ?? undefined
+      if (signal?.aborted) return reject(signal.reason)
+      let tunnelled = false
+      const request = client.request(
+        target,
+        {
+          ...options.socket,
+          method: init.method ?? 'GET',
+          headers: headerRecord(init.headers),
+          agent: options.agent ?? agents[target.protocol as keyof typeof agents],
+          signal,
+          ...(options.proxy ? { tunnelSignal: signal } : {})
+        },
+        response => {
+          signal?.removeEventListener('abort', onAbort)
+          const headers = new Map<string, string>()
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            statusText: response.statusMessage ?? '',
+            headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
+            body: response
+          })
         }
-        resolve({
-          status: response.statusCode ?? 0,
-          statusText: response.statusMessage ?? '',
-          headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
-          body: response
-        })
+      )
+      const onAbort = (): void => {
+        if (options.proxy && !tunnelled) {
+          reject(new ProxyFailure(options.proxy, 'the proxy did not answer the CONNECT request', true, true))
+        } else reject(signal?.reason)
       }
-    )
-    request.on('error', reject)
-    // Token and revoke requests carry a form body; reads carry none.
-    request.end(typeof init.body === 'string' ? init.body : undefined)
-  })
+      signal?.addEventListener('abort', onAbort, { once: true })
+      request.once('socket', () => (tunnelled = true))
+      request.on('error', error => {
+        signal?.removeEventListener('abort', onAbort)
+        reject(error)
+      })
+      // Token and revoke requests carry a form body; reads carry none.
+      request.end(typeof init.body === 'string' ? init.body : undefined)
+    })
+}
+
+/** node:http with Node's keep-alive agents: the direct path, used by every run without a proxy. */
+export const nodeHttpFetch: FetchLike = createNodeHttpFetch()
 
 /** Headers given as a plain object, a Headers instance or pairs, as a plain object. */
 export function headerRecord(headers: RequestInit['headers']): Record<string, string> {

@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net'
 import type { FetchLike } from './transport.js'
-import { nodeHttpFetch } from './node-http.js'
+import { ProxyConfigError } from '../common/errors.js'
+import { createNodeHttpFetch, nodeHttpFetch } from './node-http.js'
 
 /**
  * Runner proxies. Node's global fetch and node:http ignore HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
@@ -17,6 +18,7 @@ import { nodeHttpFetch } from './node-http.js'
 export interface ConnectOptions {
   ca?: string
   lookup?: LookupFunction
+  servername?: string
 }
 
 export interface ProxyChoice {
@@ -25,19 +27,68 @@ export interface ProxyChoice {
   proxy?: string
 }
 
+/** The proxy a request goes through, and where that was set. */
+export interface ProxySetting {
+  url: URL
+  /** The variable it came from, as spelled in the environment: `HTTPS_PROXY`, `https_proxy`... */
+  variable: string
+  /** `scheme://host:port`, without credentials: safe to log. */
+  shown: string
+  /** `http://proxy:3128 (HTTPS_PROXY)`, for messages. */
+  label: string
+}
+
 type Environment = Record<string, string | undefined>
 
-/** The proxy to reach `target` through, or undefined to go direct. */
+const ACCEPTED =
+  'Accepted: http://[user:password@]host:port (or https:// for a proxy spoken to over TLS), with special characters in the user and password percent-encoded (@ as %40, % as %25, : as %3A)'
+
+/** The proxy to reach `target` through, or undefined to go direct. Throws ProxyConfigError. */
 export function proxyFor(target: string, env: Environment = process.env): URL | undefined {
+  return proxySettingFor(target, env)?.url
+}
+
+/**
+ * The proxy setting that applies to `target`, or undefined to go direct. A variable that
+ * applies but cannot be used throws ProxyConfigError: connecting directly instead would go
+ * past the proxy the runner's owner set, and usually fail later with a less clear message.
+ */
+export function proxySettingFor(target: string, env: Environment = process.env): ProxySetting | undefined {
   const url = new URL(target)
-  const variable =
-    url.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY
-  if (!variable || bypassesProxy(url, env.no_proxy || env.NO_PROXY || '')) return undefined
-  try {
-    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(variable) ? variable : `http://${variable}`)
-  } catch {
-    return undefined
+  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const variable = names.find(name => env[name])
+  if (variable === undefined || bypassesProxy(url, env.no_proxy || env.NO_PROXY || '')) return undefined
+  return parseProxy(variable, env[variable] as string)
+}
+
+function parseProxy(variable: string, value: string): ProxySetting {
+  const fail = (problem: string): ProxyConfigError =>
+    new ProxyConfigError(
+      `The proxy variable ${variable} cannot be used: ${problem}. ${ACCEPTED}. Fix ${variable}, or list the API host in NO_PROXY to connect directly.`
+    )
+  const text = value.trim()
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1].toLowerCase()
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
+    throw fail(`its scheme is ${scheme}://, which this action does not support`)
   }
+  let url: URL
+  try {
+    url = new URL(scheme === undefined ? `http://${text}` : text)
+  } catch {
+    // Not echoed: the value may hold a password.
+    throw fail('it is not a valid URL')
+  }
+  if (url.hostname === '') throw fail('it has no host name')
+  const shown = `${url.protocol}//${url.host}`
+  try {
+    decodeURIComponent(url.username)
+    decodeURIComponent(url.password)
+  } catch {
+    throw fail(
+      `the user or password in it (proxy ${shown}) has a % that does not start a percent-encoded character (%XX); write a % in a password as %25`
+    )
+  }
+  return { url, variable, shown, label: `${shown} (${variable})` }
 }
 
 export function bypassesProxy(url: URL, noProxy: string): boolean {
@@ -59,29 +110,41 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
 }
 
 /**
- * Picks how to reach `target`. Without a proxy this is node:http (see node-http.ts), and
- * undici is not even loaded. Through a proxy, undici's own fetch and ProxyAgent are used together, so that
- * their versions always match.
+ * Picks how to reach `target`: node:http either way. Through a proxy, requests go in a CONNECT
+ * tunnel (https-proxy-agent, loaded only then, so that a direct run does not pay for it);
+ * http targets are tunnelled too, as the Atlas API is https and tunnels are what proxies in
+ * front of runners are set up for. Throws ProxyConfigError for a proxy variable that applies
+ * but cannot be used.
  */
 export async function chooseFetch(target: string, connect?: ConnectOptions): Promise<ProxyChoice> {
-  const proxy = proxyFor(target)
-  if (proxy === undefined && connect === undefined) return { fetch: nodeHttpFetch }
-
-  const undici = await import('undici')
+  const proxy = proxySettingFor(target)
   if (proxy === undefined) {
-    return { fetch: withDispatcher(undici.fetch, new undici.Agent({ connect })) }
+    return { fetch: connect === undefined ? nodeHttpFetch : createNodeHttpFetch({ socket: connect }) }
   }
-  const shown = `${proxy.protocol}//${proxy.host}`
-  const token =
-    proxy.username !== ''
-      ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
-      : undefined
-  const agent = new undici.ProxyAgent({ uri: shown, token, requestTls: connect })
-  return { fetch: withDispatcher(undici.fetch, agent), proxy: shown }
+  const { tunnelAgent } = await import('./tunnel.js')
+  return {
+    fetch: createNodeHttpFetch({ agent: tunnelAgent(proxy), proxy: proxy.label, socket: connect }),
+    proxy: proxy.shown
+  }
 }
 
-function withDispatcher(fetch: unknown, dispatcher: unknown): FetchLike {
-  // undici's fetch and the global one differ only in types; the request is the same.
-  const send = fetch as unknown as FetchLike
-  return (url, init) => send(url, { ...init, dispatcher } as RequestInit)
+/**
+ * Registers the password of every proxy variable with the runner's masking, decoded and as
+ * written, before anything is logged: no message shows it, and this makes sure of it.
+ */
+export function maskProxyPasswords(env: Environment, mask: (secret: string) => void): void {
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    // The user-info ends at the last '@', whatever the password holds ('/', '@', '%'...).
+    const value = (env[name] ?? '').replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    const userInfo = value.includes('@') ? value.slice(0, value.lastIndexOf('@')) : ''
+    const password = userInfo.includes(':') ? userInfo.slice(userInfo.indexOf(':') + 1) : ''
+    if (password === '') continue
+    mask(password)
+    try {
+      const decoded = decodeURIComponent(password)
+      if (decoded !== password) mask(decoded)
+    } catch {
+      // Malformed percent-encoding: the variable is refused later, with a message that never shows it.
+    }
+  }
 }

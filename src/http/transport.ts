@@ -24,8 +24,29 @@ export interface BufferedResponse {
   text(): Promise<string>
 }
 
-/** How bytes are sent: node:http (nodeHttpFetch), global fetch, or undici's with a proxy. */
-export type FetchLike = (url: string, init: RequestInit & { dispatcher?: unknown }) => Promise<HttpResponse>
+/** How bytes are sent: node:http (nodeHttpFetch), directly or through a CONNECT proxy. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<HttpResponse>
+
+/**
+ * The proxy failed, not Atlas: it refused or dropped the connection, did not answer the
+ * CONNECT, or answered it with an error (407: it wants credentials). Thrown by the proxied
+ * sender; the transport turns it into a TransientError or a ConnectionError naming the proxy.
+ */
+export class ProxyFailure extends Error {
+  constructor(
+    /** The proxy and the variable it came from, without credentials: `http://proxy:3128 (HTTPS_PROXY)`. */
+    readonly proxy: string,
+    /** What went wrong, as the end of a sentence: `the proxy refused the connection (ECONNREFUSED)`. */
+    readonly problem: string,
+    /** Whether another try may succeed (a dropped connection may; a 407 will not). */
+    readonly transient: boolean,
+    /** True when the request was aborted before the proxy answered the CONNECT (a timeout). */
+    readonly unanswered = false
+  ) {
+    super(`Could not reach Atlas through the proxy ${proxy}: ${problem}.`)
+    this.name = 'ProxyFailure'
+  }
+}
 
 /** One bounded request, as the Digest client sends it. */
 export type Send = (url: string, init: RequestInit) => Promise<BufferedResponse>
@@ -78,6 +99,15 @@ export function createTransport(options: TransportOptions): Send {
       }
     } catch (error) {
       if (signal.aborted) throw cancellation(signal)
+      if (timer.signal.aborted && error instanceof ProxyFailure && error.unanswered) {
+        throw limitedByDeadline
+          ? new DeadlineError(
+              `The deadline arrived while waiting ${seconds(timeoutMs)} for the proxy ${error.proxy} to answer the CONNECT request.`
+            )
+          : new TransientError(
+              `Could not reach Atlas through the proxy ${error.proxy}: the proxy did not answer the CONNECT request within ${seconds(timeoutMs)} (request-timeout-seconds).`
+            )
+      }
       if (timer.signal.aborted) {
         throw limitedByDeadline
           ? new DeadlineError(`The deadline arrived while waiting ${seconds(timeoutMs)} for Atlas to answer.`)
@@ -134,6 +164,7 @@ const NETWORK_ERRORS: Record<string, string> = {
   EAI_AGAIN: 'the host name could not be resolved (DNS, temporary failure)',
   ENETUNREACH: 'the network is unreachable',
   EHOSTUNREACH: 'the host is unreachable',
+  // What global fetch (undici) reports, for a FetchLike built on it.
   UND_ERR_SOCKET: 'the other side closed the connection',
   UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
   UND_ERR_HEADERS_TIMEOUT: 'the response headers did not arrive in time',
@@ -146,17 +177,14 @@ const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|HOSTNAME_MISM
 
 /** Turns what `fetch` throws into a TransientError (retry) or a ConnectionError (stop). */
 export function classifyNetworkError(error: unknown): Error {
+  if (error instanceof ProxyFailure) {
+    return error.transient ? new TransientError(error.message) : new ConnectionError(error.message)
+  }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause
   const code = cause?.code ?? (error as { code?: string }).code ?? ''
   if (TLS_ERROR.test(code)) {
     return new ConnectionError(
       `The TLS certificate presented for the Atlas API was not trusted (${code}). If the runner reaches the internet through a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at that proxy's CA certificate.`
-    )
-  }
-  const proxyStatus = /Proxy response \((\d+)\)/.exec(String(cause?.message ?? (error as Error).message))
-  if (proxyStatus && proxyStatus[1] === '407') {
-    return new ConnectionError(
-      'The proxy asked for credentials (HTTP 407). Put them in the proxy URL of HTTPS_PROXY (http://user:password@proxy:port).'
     )
   }
   const what =

@@ -229,10 +229,15 @@ function fit(html: string): string {
 }
 
 /** The summary for a run that stopped on its inputs (or its proxy settings), before any request. */
-export function renderInputErrorSummary(problems: string[], links: SummaryLinks = {}): string {
-  const advice = ADVICE.input
+export function renderInputErrorSummary(
+  problems: string[],
+  links: SummaryLinks = {},
+  what: 'inputs' | 'proxy' = 'inputs'
+): string {
+  const advice = what === 'inputs' ? ADVICE.input : ADVICE.proxy
+  const heading = what === 'inputs' ? 'Inputs are invalid' : 'The proxy settings cannot be used'
   return [
-    `<h2>${MARKS.blocked} ${esc('Inputs are invalid: nothing was sent to Atlas')}</h2>`,
+    `<h2>${MARKS.blocked} ${esc(`${heading}: nothing was sent to Atlas`)}</h2>`,
     '<ul>',
     ...problems.map(problem => `<li>${esc(problem)}</li>`),
     '</ul>',
