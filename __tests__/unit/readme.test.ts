@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { ADVICE } from '../../src/report/advice.js'
 import { readActionYml } from '../../standin/action-yml.js'
 import { ROOT } from '../../standin/paths.js'
 
@@ -48,5 +49,22 @@ describe('README', () => {
     expect(table('Outputs').map(([name]) => unquote(name))).toEqual(
       metadata.outputs.map(output => output.name)
     )
+  })
+
+  it("gives, in its failure tables, the summary's 'what to do' lines word for word, under the headings the summary links to", () => {
+    const failures = readme.split('\n## When the step fails\n')[1]?.split('\n## ')[0] ?? ''
+    const slugs = [...failures.matchAll(/^### (.+)$/gm)].map(([, heading]) =>
+      heading
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-')
+    )
+    for (const advice of Object.values(ADVICE)) {
+      expect({ text: advice.text, found: failures.includes(`| ${advice.text}`) }).toEqual({
+        text: advice.text,
+        found: true
+      })
+      expect(slugs).toContain(advice.section)
+    }
   })
 })

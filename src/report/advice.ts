@@ -23,10 +23,13 @@ export type Section =
   | 'credentials-and-access'
   | 'ids-and-urls'
   | 'network-proxies-and-responses'
-  | 'inputs'
+  | 'invalid-inputs'
 
 export const ADVICE = {
-  input: { text: 'Fix the inputs as each message says; nothing was sent to Atlas.', section: 'inputs' },
+  input: {
+    text: 'Fix the inputs as each message says; nothing was sent to Atlas.',
+    section: 'invalid-inputs'
+  },
   rejected: {
     text: 'Check that the endpoint was created for the endpoint service Atlas shows, in the same region (and account or subscription); then delete and recreate it.',
     section: 'the-endpoint-is-not-ready'
