@@ -1,10 +1,16 @@
 import * as core from '@actions/core'
-import { run } from './main.js'
+import { escapeForSummary } from './common/text.js'
+import { run, writeSummary } from './main.js'
 
 // Exit explicitly once the work is done, so that no stray socket or timer keeps the job alive.
 run()
-  .catch((error: unknown) => {
-    // Only a bug gets here: run() turns every expected failure into setFailed itself.
-    core.setFailed(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`)
+  .catch(async (error: unknown) => {
+    // Only a bug gets here: run() turns every expected failure into a failed step itself. Even
+    // then the job gets an answer in its summary, not just a line in the log.
+    const message = `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
+    core.setFailed(message)
+    await writeSummary(
+      `<h2>❌ ${escapeForSummary('Could not check the endpoint: the deploy should not go on')}</h2>\n<p>${escapeForSummary(message)}</p>\n`
+    )
   })
   .finally(() => process.exit())
