@@ -81,7 +81,11 @@ export function parseEndpointIds(name: string, value: string, cloud: Cloud): str
   const accepted = `${cloud.idHelp}, e.g. ${quote(cloud.idExample)}; several separated by commas or line breaks; or '*' for every endpoint of the endpoint service`
   required(name, value, accepted)
   if (value === ALL_ENDPOINTS) return ALL_ENDPOINTS
-  const entries = value.split(/[,\n]/).map(entry => entry.trim())
+  // "a,\nb" (a comma at the end of each line of a YAML block) is one separator, not two.
+  const entries = value
+    .replace(/,[ \t]*\r?\n/g, '\n')
+    .split(/[,\n]/)
+    .map(entry => entry.trim())
   if (entries.length > 1 && entries[entries.length - 1] === '') entries.pop() // a trailing comma or line break
   if (entries.some(entry => entry === '')) {
     throw new Error(`Input "${name}" has an empty entry among its IDs; give ${accepted}.`)

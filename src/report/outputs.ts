@@ -1,4 +1,5 @@
 import type { EndpointState } from '../atlas/client.js'
+import { DELETED } from '../common/clouds.js'
 import { Output } from '../common/constants.js'
 import { shorten } from '../common/text.js'
 import type { EndpointProgress, WaitResult } from '../wait/wait.js'
@@ -21,6 +22,7 @@ export const MIXED = 'MIXED'
  * the one that decided the outcome.
  */
 export function stepOutputs(result: WaitResult, elapsedMs: number): Record<Output, string> | undefined {
+  if (result.endpoints.length === 0 && result.outcome === 'reached') return noEndpointsLeft(result, elapsedMs)
   const read = result.endpoints.filter(endpoint => endpoint.last !== undefined)
   const shown = (result.decisive?.last ? result.decisive : read[read.length - 1])?.last
   if (shown === undefined) return undefined
@@ -35,6 +37,22 @@ export function stepOutputs(result: WaitResult, elapsedMs: number): Record<Outpu
     [Output.CloudProvider]: shown.cloudProvider,
     [Output.Endpoints]: JSON.stringify(result.endpoints.map(endpointSummary)),
     [Output.Response]: responseOutput(shown),
+    [Output.Attempts]: String(result.attempts),
+    [Output.ElapsedSeconds]: elapsedSeconds(elapsedMs)
+  }
+}
+
+/** A teardown whose endpoint service lists no endpoint any more: every one of them is DELETED. */
+function noEndpointsLeft(result: WaitResult, elapsedMs: number): Record<Output, string> {
+  return {
+    [Output.ConnectionStatus]: DELETED,
+    [Output.DeleteRequested]: 'false',
+    [Output.ErrorMessage]: '',
+    [Output.InterfaceEndpointId]: '',
+    [Output.EndpointId]: '',
+    [Output.CloudProvider]: '',
+    [Output.Endpoints]: '[]',
+    [Output.Response]: '',
     [Output.Attempts]: String(result.attempts),
     [Output.ElapsedSeconds]: elapsedSeconds(elapsedMs)
   }

@@ -63,6 +63,12 @@ function verdict(report: SummaryReport): { mark: Mark; text: string } {
   const what = several ? `${result.endpoints.length} ${cloud.noun}s` : `the ${cloud.noun}`
   const status = decisive?.last?.notFound ? 'DELETED' : decisive?.last?.status
   const target = report.waitFor.join(' or ')
+  if (result.endpoints.length === 0) {
+    // endpoint-id '*' and the service lists none: nothing was read.
+    return result.outcome === 'reached'
+      ? { mark: 'passed', text: 'Passed: the endpoint service has no endpoints left; every one is DELETED' }
+      : verdictWithoutEndpoints(result.outcome)
+  }
   switch (result.outcome) {
     case 'reached':
       return {
@@ -100,6 +106,13 @@ function verdict(report: SummaryReport): { mark: Mark; text: string } {
   }
 }
 
+function verdictWithoutEndpoints(outcome: WaitResult['outcome']): { mark: Mark; text: string } {
+  if (outcome === 'cancelled')
+    return { mark: 'stopped', text: 'Cancelled: the step stopped before it had an answer' }
+  if (outcome === 'timeout') return { mark: 'blocked', text: 'Timed out listing the endpoint service' }
+  return { mark: 'blocked', text: 'Could not list the endpoints: the deploy should not go on' }
+}
+
 /**
  * The job summary as HTML (GitHub renders it inside markdown, keeping table, th align, code,
  * sub, a href, br, details/summary). Every piece of text is escaped here, whether it came from
@@ -111,7 +124,7 @@ export function renderSummary(report: SummaryReport): string {
   const advice = adviceFor(result.outcome, result.error)
   const parts = [`<h2>${MARKS[mark]} ${esc(text)}</h2>`]
   // Atlas's own errorMessage is in the table; the message repeats it only where no table row holds it.
-  if (result.outcome !== 'reached' && result.outcome !== 'failed') {
+  if ((result.outcome !== 'reached' || result.endpoints.length === 0) && result.outcome !== 'failed') {
     parts.push(`<p>${esc(shorten(result.message, 2 * MAX_CELL_TEXT))}</p>`)
   }
   if (advice) parts.push(adviceLine(advice, report.links))
