@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
+import { ALL_STATUSES, CLOUD_PROVIDERS, CLOUDS, DELETED } from '../../src/common/clouds.js'
 import {
   ACTION_DEFAULTS,
   DEFAULT_BASE_URL,
+  DEFAULT_FAIL_ON,
   Input,
-  KNOWN_STATUSES,
   Output,
   USER_AGENT,
+  V1_BASE_URL,
   VERSION
 } from '../../src/common/constants.js'
 import { readActionYml } from '../../standin/action-yml.js'
@@ -22,14 +24,32 @@ describe('constants', () => {
     expect(USER_AGENT).toBe(`atlas-privatelink-endpoint-status/${VERSION} (GitHub Action)`)
   })
 
-  it('knows the six statuses the v1.0 API documents', () => {
-    expect([...KNOWN_STATUSES].sort()).toEqual(
+  it('knows the statuses the API documents for each cloud', () => {
+    expect([...CLOUDS.AWS.statuses].sort()).toEqual(
       ['AVAILABLE', 'DELETING', 'NONE', 'PENDING', 'PENDING_ACCEPTANCE', 'REJECTED'].sort()
+    )
+    expect([...CLOUDS.AZURE.statuses].sort()).toEqual(['AVAILABLE', 'DELETING', 'FAILED', 'INITIATING'])
+    expect([...CLOUDS.GCP.statuses].sort()).toEqual(
+      ['AVAILABLE', 'DELETED', 'DELETING', 'FAILED', 'INITIATING', 'VERIFIED'].sort()
     )
   })
 
-  it('defaults to the commercial Atlas v1.0 API over https', () => {
-    expect(DEFAULT_BASE_URL).toBe('https://cloud.mongodb.com/api/atlas/v1.0')
+  it('accepts in wait-for and fail-on every status of every cloud, and DELETED, once each', () => {
+    const every = new Set([...CLOUD_PROVIDERS.flatMap(provider => CLOUDS[provider].statuses), DELETED])
+    expect([...ALL_STATUSES].sort()).toEqual([...every].sort())
+    expect(new Set(ALL_STATUSES).size).toBe(ALL_STATUSES.length)
+  })
+
+  it('fails by default on the failing status of every cloud', () => {
+    for (const provider of CLOUD_PROVIDERS) {
+      for (const status of Object.keys(CLOUDS[provider].failureAdvice))
+        expect(DEFAULT_FAIL_ON).toContain(status)
+    }
+  })
+
+  it('defaults to the commercial Atlas v2 API over https, and knows the v1.0 root', () => {
+    expect(DEFAULT_BASE_URL).toBe('https://cloud.mongodb.com/api/atlas/v2')
+    expect(V1_BASE_URL).toBe('https://cloud.mongodb.com/api/atlas/v1.0')
   })
 })
 
@@ -44,13 +64,9 @@ describe('action.yml, the public contract', () => {
     }
   })
 
-  it('marks the key pair and the three IDs required, and nothing else', () => {
+  it('marks only project-id required: credentials come in one of two pairs, IDs under two names', () => {
     expect(metadata.inputs.filter(input => input.required).map(input => input.name)).toEqual([
-      Input.PublicKey,
-      Input.PrivateKey,
-      Input.ProjectId,
-      Input.PrivateLinkId,
-      Input.InterfaceEndpointId
+      Input.ProjectId
     ])
   })
 

@@ -1,28 +1,33 @@
-import { DEFAULT_BASE_URL, Input } from '../../src/common/constants.js'
+import { CLOUDS } from '../../src/common/clouds.js'
+import { ACTION_DEFAULTS, DEFAULT_BASE_URL, Input, V1_BASE_URL } from '../../src/common/constants.js'
 import { InputError } from '../../src/common/errors.js'
 import { type InputReader, maskSecrets, readSettings } from '../../src/inputs/inputs.js'
-import { IDS, REQUIRED_INPUTS } from '../helpers/ids.js'
+import { CLOUD_IDS, IDS } from '../helpers/ids.js'
 
-/** The defaults action.yml declares, as the runner passes them to the action. */
-const ACTION_DEFAULTS: Record<string, string> = {
-  'wait-for': '',
-  'fail-on': 'REJECTED',
-  'timeout-seconds': '900',
-  'interval-seconds': '10',
-  'request-timeout-seconds': '30',
-  'max-retries': '5',
-  'base-url': DEFAULT_BASE_URL,
-  summary: 'true'
+const CLIENT_ID = 'mdb_sa_id_0123456789abcdef01234567'
+const CLIENT_SECRET = 'mdb_sa_sk_S3cretServiceAccountValue0123'
+const AZURE_ID = CLOUD_IDS.azureEndpointId
+/** A valid endpoint ID of each cloud. */
+const ID_OF: Record<string, string> = {
+  AWS: IDS.interfaceEndpointId,
+  AZURE: AZURE_ID,
+  GCP: 'atlas-psc-group-1'
+}
+const BASE: Record<string, string> = {
+  'public-key': IDS.publicKey,
+  'private-key': IDS.privateKey,
+  'project-id': IDS.projectId,
+  'endpoint-service-id': IDS.privateLinkId,
+  'endpoint-id': IDS.interfaceEndpointId
 }
 
-/** Reads inputs the way core.getInput does: trimmed, '' when unset. */
-function reader(inputs: Record<string, string>): InputReader {
-  return (name: Input) => (inputs[name] ?? '').trim()
-}
+/** Inputs as a runner passes them: every input, '' or its action.yml default when not given; trimmed. */
+const runner =
+  (inputs: Record<string, string>): InputReader =>
+  name =>
+    (inputs[name] ?? ACTION_DEFAULTS[name] ?? '').trim()
 
-function settings(overrides: Record<string, string> = {}) {
-  return readSettings(reader({ ...REQUIRED_INPUTS, ...ACTION_DEFAULTS, ...overrides }))
-}
+const settings = (overrides: Record<string, string> = {}) => readSettings(runner({ ...BASE, ...overrides }))
 
 /** The InputError readSettings throws for these inputs (fails the test when it throws nothing). */
 function inputError(overrides: Record<string, string>): InputError {
@@ -35,305 +40,396 @@ function inputError(overrides: Record<string, string>): InputError {
   throw new Error(`readSettings accepted ${JSON.stringify(overrides)}`)
 }
 
-describe('readSettings', () => {
-  it('returns the action.yml defaults, converted to milliseconds', () => {
-    expect(settings()).toEqual({
-      publicKey: IDS.publicKey,
-      privateKey: IDS.privateKey,
-      projectId: IDS.projectId,
-      privateLinkId: IDS.privateLinkId,
-      interfaceEndpointId: IDS.interfaceEndpointId,
-      waitFor: [],
-      failOn: ['REJECTED'],
-      timeoutMs: 900_000,
-      intervalMs: 10_000,
-      requestTimeoutMs: 30_000,
-      maxRetries: 5,
-      baseUrl: 'https://cloud.mongodb.com/api/atlas/v1.0',
-      summary: true
-    })
-  })
+/** The one problem these inputs have. */
+function problem(overrides: Record<string, string>): string {
+  const error = inputError(overrides)
+  expect(error.problems).toHaveLength(1)
+  expect(error.message).not.toContain('\n')
+  return error.message
+}
 
-  it('falls back to the same numbers, base URL and summary when optional inputs are unset', () => {
-    const result = readSettings(reader({ ...REQUIRED_INPUTS }))
-    expect(result).toMatchObject({
+describe('readSettings', () => {
+  it('returns the action.yml defaults for an AWS endpoint on the v2 API', () => {
+    expect(settings()).toEqual({
+      credentials: { kind: 'api-key', publicKey: IDS.publicKey, privateKey: IDS.privateKey },
+      projectId: IDS.projectId,
+      cloud: CLOUDS.AWS,
+      endpointServiceId: IDS.privateLinkId,
+      endpointIds: [IDS.interfaceEndpointId],
       waitFor: [],
-      failOn: [],
+      failOn: ['REJECTED', 'FAILED'],
       timeoutMs: 900_000,
       intervalMs: 10_000,
       requestTimeoutMs: 30_000,
       maxRetries: 5,
       baseUrl: DEFAULT_BASE_URL,
-      summary: true
+      api: 'v2',
+      summary: true,
+      warnings: []
     })
   })
 
-  it('converts given numbers to milliseconds and accepts the limits of each range', () => {
-    expect(
-      settings({
-        'timeout-seconds': '86400',
-        'interval-seconds': '1',
-        'request-timeout-seconds': '600',
-        'max-retries': '0'
-      })
-    ).toMatchObject({ timeoutMs: 86_400_000, intervalMs: 1_000, requestTimeoutMs: 600_000, maxRetries: 0 })
-    expect(settings({ 'max-retries': '100', 'request-timeout-seconds': '1' })).toMatchObject({
-      maxRetries: 100,
-      requestTimeoutMs: 1_000
+  it("applies the defaults to inputs missing altogether, but keeps an input given as ''", () => {
+    const only =
+      (inputs: Record<string, string>): InputReader =>
+      name =>
+        inputs[name]
+    expect(readSettings(only(BASE))).toMatchObject({
+      failOn: ['REJECTED', 'FAILED'],
+      cloud: CLOUDS.AWS,
+      timeoutMs: 900_000
     })
+    expect(readSettings(only({ ...BASE, 'fail-on': '' })).failOn).toEqual([])
   })
 
-  it('reads statuses in any case, with spaces around the commas', () => {
-    expect(settings({ 'wait-for': 'available, Pending' }).waitFor).toEqual(['AVAILABLE', 'PENDING'])
-    expect(settings({ 'fail-on': 'rejected,deleting' }).failOn).toEqual(['REJECTED', 'DELETING'])
+  it.each([
+    ['aws', 'AWS'],
+    ['Azure', 'AZURE'],
+    [' gcp ', 'GCP']
+  ] as const)('reads cloud-provider %j as %s', (given, provider) => {
+    expect(settings({ 'cloud-provider': given, 'endpoint-id': ID_OF[provider] }).cloud).toBe(CLOUDS[provider])
   })
 
-  it('removes duplicate statuses and tolerates empty entries', () => {
-    expect(settings({ 'wait-for': 'AVAILABLE, available,,Available,' }).waitFor).toEqual(['AVAILABLE'])
-  })
-
-  it('accepts fail-on "" as no failing status', () => {
-    expect(settings({ 'fail-on': '' }).failOn).toEqual([])
-  })
-
-  it('rejects a status that is both in wait-for and in fail-on', () => {
-    const error = inputError({ 'wait-for': 'AVAILABLE, rejected', 'fail-on': 'REJECTED' })
-    expect(error.problems).toHaveLength(1)
-    expect(error.message).toContain('Inputs "wait-for" and "fail-on" both list REJECTED')
-  })
-
-  it('accepts http for loopback hosts only', () => {
-    expect(settings({ 'base-url': 'http://127.0.0.1:8080/x' }).baseUrl).toBe('http://127.0.0.1:8080/x')
-    expect(settings({ 'base-url': 'http://localhost/x' }).baseUrl).toBe('http://localhost/x')
-    expect(settings({ 'base-url': 'http://[::1]:1/x' }).baseUrl).toBe('http://[::1]:1/x')
-  })
-
-  it('removes a trailing slash from base-url', () => {
-    expect(settings({ 'base-url': 'https://cloud.mongodbgov.com/api/atlas/v1.0/' }).baseUrl).toBe(
-      'https://cloud.mongodbgov.com/api/atlas/v1.0'
+  it('rejects a cloud-provider it does not know', () => {
+    expect(problem({ 'cloud-provider': 'amazon' })).toContain(
+      'Input "cloud-provider" must be AWS, AZURE or GCP (any case); got "amazon"'
     )
   })
 
-  it('reads summary with the spellings core.getBooleanInput accepts', () => {
-    expect(settings({ summary: 'False' }).summary).toBe(false)
-    expect(settings({ summary: 'FALSE' }).summary).toBe(false)
-    expect(settings({ summary: 'True' }).summary).toBe(true)
+  describe.each([
+    [
+      'endpoint-service-id',
+      'private-link-id',
+      IDS.privateLinkId,
+      '5f1a2b3c4d5e6f7a8b9c0d1f',
+      'endpointServiceId'
+    ],
+    ['endpoint-id', 'interface-endpoint-id', IDS.interfaceEndpointId, 'vpce-0fff', 'endpointIds']
+  ])('%s and its older name %s', (name, alias, value, other, field) => {
+    const expected = field === 'endpointIds' ? [value] : value
+    it('accept either', () => {
+      expect(settings({ [name]: '', [alias]: value })).toMatchObject({ [field]: expected })
+      expect(settings({ [name]: value, [alias]: '' })).toMatchObject({ [field]: expected })
+    })
+    it('accept both with the same value', () => {
+      expect(settings({ [name]: value, [alias]: value })).toMatchObject({ [field]: expected })
+    })
+    it('reject both with different values, naming both', () => {
+      const message = problem({ [name]: value, [alias]: other })
+      expect(message).toContain(`Inputs "${name}" and "${alias}"`)
+      expect(message).toContain(other)
+    })
+    it('require one of them', () => {
+      expect(problem({ [name]: '', [alias]: '' })).toContain(`Input "${name}" is required`)
+    })
   })
+})
 
-  const validIdWithNewline = `${IDS.projectId.slice(0, 12)}\n${IDS.projectId.slice(12)}`
+describe('readSettings: endpoint IDs per cloud', () => {
+  const azure = (id: string) => settings({ 'cloud-provider': 'AZURE', 'endpoint-id': id })
+  const gcp = (id: string) => settings({ 'cloud-provider': 'GCP', 'endpoint-id': id })
 
-  it.each<[string, Input, string]>([
-    ['public-key empty', Input.PublicKey, ''],
-    ['public-key whitespace only', Input.PublicKey, '   '],
-    ['public-key with an internal newline', Input.PublicKey, 'abcd\nefgh'],
-    ['public-key with a space', Input.PublicKey, 'abcd efgh'],
-    ['public-key with a quote', Input.PublicKey, 'abcd"efgh'],
-    ['public-key too long', Input.PublicKey, 'a'.repeat(129)],
-    ['private-key empty', Input.PrivateKey, ''],
-    ['private-key whitespace only', Input.PrivateKey, ' \t '],
-    ['private-key too long', Input.PrivateKey, 'k'.repeat(257)],
-    ['project-id empty', Input.ProjectId, ''],
-    ['project-id whitespace only', Input.ProjectId, '   '],
-    ['project-id with an internal newline', Input.ProjectId, validIdWithNewline],
-    ['project-id too short', Input.ProjectId, IDS.projectId.slice(1)],
-    ['project-id too long', Input.ProjectId, `${IDS.projectId}0`],
-    ['project-id not hexadecimal', Input.ProjectId, `${IDS.projectId.slice(1)}g`],
-    ['private-link-id empty', Input.PrivateLinkId, ''],
-    ['private-link-id too short', Input.PrivateLinkId, '6a1b2c'],
-    ['private-link-id not hexadecimal', Input.PrivateLinkId, 'zz1b2c3d4e5f6a7b8c9d0e1f'],
-    ['private-link-id a path', Input.PrivateLinkId, '../../../../../../../x/y'],
-    ['interface-endpoint-id empty', Input.InterfaceEndpointId, ''],
-    ['interface-endpoint-id whitespace only', Input.InterfaceEndpointId, '  '],
-    ['interface-endpoint-id without vpce-', Input.InterfaceEndpointId, '0123456789abcdef0'],
-    ['interface-endpoint-id vpce- and nothing', Input.InterfaceEndpointId, 'vpce-'],
-    ['interface-endpoint-id vpce- with non-hex', Input.InterfaceEndpointId, 'vpce-0123xyz'],
-    ['interface-endpoint-id with a newline', Input.InterfaceEndpointId, 'vpce-0123\nabc'],
-    ['interface-endpoint-id too long', Input.InterfaceEndpointId, `vpce-${'a'.repeat(65)}`],
-    ['wait-for unknown status', Input.WaitFor, 'AVAILABLE, READY'],
-    ['wait-for misspelt status', Input.WaitFor, 'AVAILIBLE'],
-    ['fail-on unknown status', Input.FailOn, 'FAILED'],
-    ['timeout-seconds 0', Input.TimeoutSeconds, '0'],
-    ['timeout-seconds negative', Input.TimeoutSeconds, '-5'],
-    ['timeout-seconds not a number', Input.TimeoutSeconds, 'abc'],
-    ['timeout-seconds decimal', Input.TimeoutSeconds, '1.5'],
-    ['timeout-seconds huge', Input.TimeoutSeconds, '99999999999'],
-    ['timeout-seconds over a day', Input.TimeoutSeconds, '86401'],
-    ['timeout-seconds with a unit', Input.TimeoutSeconds, '60s'],
-    ['timeout-seconds with an exponent', Input.TimeoutSeconds, '1e3'],
-    ['interval-seconds 0', Input.IntervalSeconds, '0'],
-    ['interval-seconds over an hour', Input.IntervalSeconds, '3601'],
-    ['interval-seconds negative', Input.IntervalSeconds, '-1'],
-    ['max-retries negative', Input.MaxRetries, '-1'],
-    ['max-retries over 100', Input.MaxRetries, '101'],
-    ['max-retries decimal', Input.MaxRetries, '2.0'],
-    ['request-timeout-seconds 0', Input.RequestTimeoutSeconds, '0'],
-    ['request-timeout-seconds over 600', Input.RequestTimeoutSeconds, '601'],
-    ['base-url with credentials', Input.BaseUrl, 'https://user:pass@host/x'],
-    ['base-url with a query string', Input.BaseUrl, 'https://cloud.mongodb.com/api/atlas/v1.0?x=1'],
-    ['base-url with an empty query string', Input.BaseUrl, 'https://cloud.mongodb.com/api/atlas/v1.0?'],
-    ['base-url with a fragment', Input.BaseUrl, 'https://cloud.mongodb.com/api/atlas/v1.0#top'],
-    ['base-url http to a non-loopback host', Input.BaseUrl, 'http://cloud.mongodb.com/api/atlas/v1.0'],
-    ['base-url http to a host named like loopback', Input.BaseUrl, 'http://127.0.0.1.example.com/x'],
-    ['base-url ftp', Input.BaseUrl, 'ftp://cloud.mongodb.com/api/atlas/v1.0'],
-    ['base-url not a URL', Input.BaseUrl, 'cloud.mongodb.com/api/atlas/v1.0'],
-    ['base-url with whitespace', Input.BaseUrl, 'https://cloud.mongodb.com/api/atlas v1.0'],
-    ['summary yes', Input.Summary, 'yes'],
-    ['summary 1', Input.Summary, '1']
-  ])('rejects %s', (_case, name, value) => {
-    const error = inputError({ [name]: value })
-    expect(error.problems).toHaveLength(1)
-    expect(error.message).toContain(`Input "${name}"`)
-    // Nothing given can start a new log line (and so a workflow command).
-    expect(error.message).not.toContain('\n')
-  })
-
-  it('never shows the password of a base-url with credentials', () => {
-    const error = inputError({ 'base-url': 'https://user:pass@host/x' })
-    // The message may say "user name or password"; it must not show the ones given.
-    const shown = error.message.replace(/user name or password/g, '')
-    expect(shown).not.toContain('pass')
-    expect(shown).not.toContain('user')
-    expect(error.message).toContain('"https://host/x"')
+  it('accepts an Azure resource ID raw or percent-encoded once (kept decoded), and GCP names loosely', () => {
+    expect(azure(AZURE_ID).endpointIds).toEqual([AZURE_ID])
+    expect(azure(encodeURIComponent(AZURE_ID)).endpointIds).toEqual([AZURE_ID])
+    expect(azure(AZURE_ID.replace(/\//g, '%2f')).endpointIds).toEqual([AZURE_ID])
+    expect(gcp('atlas-psc-group-1').endpointIds).toEqual(['atlas-psc-group-1'])
+    expect(gcp('Rule_1.a').endpointIds).toEqual(['Rule_1.a'])
   })
 
   it.each([
-    'https://alice:S3cretT0ken@cloud.mongodb.com/api/atlas/v1.0',
-    'https://:S3cretT0ken@cloud.mongodb.com/api/atlas/v1.0',
-    'https://S3cretT0ken@cloud.mongodb.com/api/atlas/v1.0',
-    'http://alice:S3cretT0ken@127.0.0.1:8080/x'
-  ])('rejects base-url %s without showing its credentials', value => {
-    const error = inputError({ 'base-url': value })
-    expect(error.message).toContain('Input "base-url" must not contain a user name or password')
-    expect(error.message).not.toContain('S3cretT0ken')
-    expect(error.message).not.toContain('alice')
+    ['AZURE', 'an AWS ID', IDS.interfaceEndpointId],
+    ['AZURE', 'an ID encoded twice', encodeURIComponent(encodeURIComponent(AZURE_ID))],
+    ['AZURE', 'an ID of another resource type', AZURE_ID.replace('privateEndpoints', 'virtualNetworks')],
+    ['GCP', 'a name starting with "-"', '-group'],
+    ['GCP', 'a name with a space', 'my group'],
+    ['GCP', 'a path', 'projects/p/group'],
+    ['GCP', 'a name of 129 characters', 'g'.repeat(129)],
+    ['AWS', 'an ENI ID', 'eni-0123'],
+    ['AWS', '"vpce-" and nothing', 'vpce-'],
+    ['AWS', 'an Azure ID', AZURE_ID],
+    ['AWS', 'a line break inside', 'vpce-0123\nabc,vpce-1']
+  ])('rejects for %s %s', (provider, _case, id) => {
+    const message = inputError({ 'cloud-provider': provider, 'endpoint-id': id }).message
+    expect(message).toContain('Input "endpoint-id"')
+  })
+
+  it("reads several IDs, comma or newline separated, in order (a trailing separator tolerated), or '*'", () => {
+    expect(settings({ 'endpoint-id': 'vpce-1, vpce-2\nvpce-3,' }).endpointIds).toEqual([
+      'vpce-1',
+      'vpce-2',
+      'vpce-3'
+    ])
+    expect(settings({ 'endpoint-id': 'vpce-1\r\nvpce-2\n' }).endpointIds).toEqual(['vpce-1', 'vpce-2'])
+    expect(settings({ 'endpoint-id': '*' }).endpointIds).toBe('*')
+  })
+
+  it('accepts up to 50 endpoints, and rejects 51', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `vpce-${i.toString(16)}`).join(',')
+    expect(settings({ 'endpoint-id': ids(50) }).endpointIds).toHaveLength(50)
+    expect(problem({ 'endpoint-id': ids(51) })).toContain('lists 51 endpoints; at most 50')
+  })
+
+  it('rejects an ID given twice (also once encoded, once not) and an empty entry among others', () => {
+    expect(problem({ 'endpoint-id': 'vpce-1,vpce-2,vpce-1' })).toContain('"vpce-1" more than once')
+    const twice = `${AZURE_ID}\n${encodeURIComponent(AZURE_ID)}`
+    expect(problem({ 'cloud-provider': 'azure', 'endpoint-id': twice })).toContain('more than once')
+    expect(problem({ 'endpoint-id': 'vpce-1,,vpce-2' })).toContain('empty entry')
+    expect(problem({ 'endpoint-id': 'vpce-1\n \nvpce-2' })).toContain('empty entry')
+  })
+})
+
+describe('readSettings: base-url', () => {
+  it.each([
+    [DEFAULT_BASE_URL, DEFAULT_BASE_URL, 'v2'],
+    [`${V1_BASE_URL}/`, V1_BASE_URL, 'v1.0'],
+    ['https://cloud.mongodbgov.com/api/atlas/v2/', 'https://cloud.mongodbgov.com/api/atlas/v2', 'v2'],
+    ['http://127.0.0.1:8080/api/atlas/v2', 'http://127.0.0.1:8080/api/atlas/v2', 'v2'],
+    ['http://localhost/api/atlas/v1.0', 'http://localhost/api/atlas/v1.0', 'v1.0']
+  ])('reads %s as %s (%s)', (given, baseUrl, api) => {
+    expect(settings({ 'base-url': given })).toMatchObject({ baseUrl, api })
   })
 
   it.each([
-    'https://alice:S3cretT0ken@cloud.mongodb.com/api/atlas v1.0',
-    'https://alice:S3cret\nT0ken@cloud.mongodb.com/x',
-    'https://alice:S3cretT0ken@cloud.mongodb.com:99999/x'
-  ])('never shows credentials of a base-url that is malformed in another way too (%j)', value => {
-    const error = inputError({ 'base-url': value })
-    expect(error.message).toContain('Input "base-url"')
-    expect(error.message).not.toContain('S3cret')
-    expect(error.message).not.toContain('alice')
+    'https://cloud.mongodb.com',
+    'https://cloud.mongodb.com/api/atlas/v1',
+    'https://cloud.mongodb.com/api/atlas',
+    'https://cloud.mongodb.com/api/atlas/v2/groups'
+  ])('rejects %s, showing both accepted forms', given => {
+    const message = problem({ 'base-url': given })
+    expect(message).toContain(DEFAULT_BASE_URL)
+    expect(message).toContain(V1_BASE_URL)
+  })
+
+  it.each(['AZURE', 'GCP'])('rejects the v1.0 API with %s', provider => {
+    expect(
+      problem({ 'base-url': V1_BASE_URL, 'cloud-provider': provider, 'endpoint-id': ID_OF[provider] })
+    ).toContain('knows only AWS')
   })
 
   it.each([
-    ['a space', 'SECRETA SECRETB'],
-    ['a newline', 'SECRETA\nSECRETB'],
-    ['a quote', 'SECRETA"SECRETB'],
-    ['a backslash', 'SECRETA\\SECRETB']
-  ])('never shows a private key containing %s in its error', (_case, privateKey) => {
-    const error = inputError({ 'private-key': privateKey })
-    expect(error.message).toContain('Input "private-key"')
-    expect(error.message).not.toContain('SECRET')
-    expect(error.problems.join('\n')).not.toContain('SECRET')
+    'https://cloud.mongodb.com/api/atlas/v2?x=1',
+    'https://cloud.mongodb.com/api/atlas/v2#top',
+    'http://cloud.mongodb.com/api/atlas/v2',
+    'http://127.0.0.1.example.com/api/atlas/v2',
+    'ftp://cloud.mongodb.com/api/atlas/v2',
+    'cloud.mongodb.com/api/atlas/v2',
+    'https://cloud.mongodb.com/api/atlas v2'
+  ])('rejects %s', given => {
+    expect(problem({ 'base-url': given })).toContain('Input "base-url"')
+  })
+})
+
+/** Deterministic pseudo-random numbers (mulberry32), so that a failure can be replayed. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('readSettings never shows base-url credentials', () => {
+  // Every fifth character is one of ~^|, which no message contains: any 5 characters shown would hold one.
+  const MARKERS = [...'~^|']
+  const CHARS = [...'abcXYZ019/?#\\@:% ', 'é', '中', '😀', '%2F', '%40']
+  const random = seeded(20261128)
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]
+  const forms = [
+    (pw: string) => `https://user:${pw}@cloud.mongodb.com/api/atlas/v2`,
+    (pw: string) => `https:/user:${pw}@cloud.mongodb.com/api/atlas/v2`,
+    (pw: string) => `https:\\\\user:${pw}@cloud.mongodb.com\\api\\atlas\\v2`,
+    (pw: string) => `https://user:${pw}@cloud.mongodb.com`
+  ]
+  const others: Record<string, string>[] = [
+    {},
+    { 'project-id': 'nothex' },
+    { 'max-retries': '-1', 'cloud-provider': 'x' }
+  ]
+
+  it('whatever the password holds, in any form, with other bad inputs or none (400 cases)', () => {
+    for (let i = 0; i < 400; i++) {
+      const length = 6 + Math.floor(random() * 25)
+      const password = Array.from({ length }, (_, j) => (j % 5 === 0 ? pick(MARKERS) : pick(CHARS))).join('')
+      const error = inputError({ 'base-url': pick(forms)(password), ...pick(others) })
+      const shown = `${error.message}\n${error.problems.join('\n')}`
+      expect(shown).toContain('Input "base-url"')
+      expect(shown).not.toContain(password)
+      expect(shown).not.toMatch(/[~^|]/)
+      const chars = [...password]
+      for (let at = 0; at + 6 <= chars.length; at++)
+        expect(shown).not.toContain(chars.slice(at, at + 6).join(''))
+    }
+  })
+})
+
+describe('readSettings: wait-for and fail-on', () => {
+  it('accepts the status names of any cloud, and DELETED, in any case', () => {
+    expect(settings({ 'wait-for': 'available, Deleted' }).waitFor).toEqual(['AVAILABLE', 'DELETED'])
+    expect(settings({ 'wait-for': 'AVAILABLE, available,,' }).waitFor).toEqual(['AVAILABLE'])
+    expect(
+      settings({ 'cloud-provider': 'gcp', 'endpoint-id': 'g', 'wait-for': 'VERIFIED' }).warnings
+    ).toEqual([])
   })
 
-  it('never shows the private key when other inputs are wrong too', () => {
-    const error = inputError({ 'private-key': 'SECRETA SECRETB', 'project-id': 'x', 'max-retries': '-1' })
-    expect(error.problems).toHaveLength(3)
-    expect(error.message).not.toContain('SECRET')
+  it('rejects a name no cloud uses, and a status both wanted and failing', () => {
+    expect(problem({ 'wait-for': 'AVAILABLE, READY' })).toContain('Input "wait-for" lists "READY"')
+    expect(problem({ 'wait-for': 'AVAILABLE, rejected' })).toContain('both list REJECTED')
   })
 
-  it('lists every bad input in one InputError', () => {
+  it('warns about a name the chosen cloud never reports', () => {
+    const [warning] = settings({ 'wait-for': 'AVAILABLE, INITIATING' }).warnings
+    expect(warning).toContain('wait-for lists INITIATING, which is never reported for AWS endpoints')
+    const azure = settings({ 'cloud-provider': 'azure', 'endpoint-id': AZURE_ID, 'fail-on': 'REJECTED' })
+    expect(azure.warnings).toEqual([expect.stringContaining('fail-on lists REJECTED')])
+  })
+
+  it.each(['AWS', 'AZURE', 'GCP'])('does not warn about the default fail-on for %s', provider => {
+    expect(settings({ 'cloud-provider': provider, 'endpoint-id': ID_OF[provider] }).warnings).toEqual([])
+  })
+
+  it("warns that fail-on: none fails a new endpoint, and that '' turns fail-on off", () => {
+    const result = settings({ 'fail-on': 'none' })
+    expect(result.failOn).toEqual(['NONE'])
+    expect(result.warnings).toHaveLength(1)
+    expect(result.warnings[0]).toContain("To turn fail-on off, give fail-on: ''")
+  })
+})
+
+describe('readSettings: credentials', () => {
+  const none = { 'public-key': '', 'private-key': '' }
+
+  it('accepts a service account', () => {
+    expect(settings({ ...none, 'client-id': CLIENT_ID, 'client-secret': CLIENT_SECRET }).credentials).toEqual(
+      {
+        kind: 'service-account',
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET
+      }
+    )
+  })
+
+  it.each([
+    ['neither pair', none, 'No credentials were given: give either "client-id" and "client-secret"'],
+    ['both pairs', { 'client-id': CLIENT_ID, 'client-secret': CLIENT_SECRET }, 'two kinds of credentials'],
+    ['half an API key', { 'private-key': '' }, 'Input "private-key" is required'],
+    ['the other half', { 'public-key': '' }, 'Input "public-key" is required'],
+    ['half a service account', { ...none, 'client-id': CLIENT_ID }, 'Input "client-secret" is required'],
+    ['the other half of it', { ...none, 'client-secret': CLIENT_SECRET }, 'Input "client-id" is required'],
+    [
+      'a malformed client-id',
+      { ...none, 'client-id': 'mdb_sa_id_xyz', 'client-secret': CLIENT_SECRET },
+      '"mdb_sa_id_" then 24 hexadecimal digits; got "mdb_sa_id_xyz"'
+    ]
+  ])('rejects %s, naming what to give', (_case, overrides, expected) => {
+    expect(problem(overrides)).toContain(expected)
+  })
+
+  it.each([
+    ['without its prefix', 'S3cretWithoutPrefix~'],
+    ['with a space', 'mdb_sa_sk_S3cret~ value'],
+    ['with a quote', 'mdb_sa_sk_S3cret~"x']
+  ])('never echoes a client-secret %s', (_case, secret) => {
+    const message = problem({ ...none, 'client-id': CLIENT_ID, 'client-secret': secret })
+    expect(message).toContain('Input "client-secret"')
+    expect(message).not.toContain('S3cret')
+  })
+
+  it('never echoes a secret pasted into client-id', () => {
+    const message = problem({ ...none, 'client-id': CLIENT_SECRET, 'client-secret': CLIENT_SECRET })
+    expect(message).toContain('a service account secret (not shown)')
+    expect(message).not.toContain('S3cret')
+  })
+
+  it.each(['SECRETA SECRETB', 'SECRETA\nSECRETB', 'SECRETA"SECRETB', 'SECRETA\\SECRETB', 'S'.repeat(257)])(
+    'never shows a malformed private key (%j), even among other bad inputs',
+    privateKey => {
+      const error = inputError({ 'private-key': privateKey, 'project-id': 'x', 'max-retries': '-1' })
+      expect(error.problems).toHaveLength(3)
+      expect(error.message).toContain('Input "private-key"')
+      expect(error.message).not.toContain('SECRET')
+      expect(error.message).not.toContain('SSSSSS')
+    }
+  )
+})
+
+describe('readSettings: numbers, summary and the error itself', () => {
+  it.each([
+    ['timeout-seconds', '0'],
+    ['timeout-seconds', '86401'],
+    ['timeout-seconds', '1.5'],
+    ['timeout-seconds', '1e3'],
+    ['interval-seconds', '3601'],
+    ['request-timeout-seconds', '601'],
+    ['max-retries', '101'],
+    ['max-retries', '-1'],
+    ['summary', 'yes'],
+    ['project-id', `${IDS.projectId}0`],
+    ['endpoint-service-id', '../../../../x']
+  ])('rejects %s %j', (name, value) => {
+    expect(problem({ [name]: value })).toContain(`Input "${name}"`)
+  })
+
+  it('accepts the limits of each range', () => {
+    expect(
+      settings({ 'timeout-seconds': '86400', 'interval-seconds': '1', 'max-retries': '0' })
+    ).toMatchObject({
+      timeoutMs: 86_400_000,
+      intervalMs: 1_000,
+      maxRetries: 0
+    })
+  })
+
+  it('lists every bad input in one InputError, one per line', () => {
     const error = inputError({
-      'public-key': '',
       'project-id': 'nothex',
-      'interface-endpoint-id': 'eni-123',
+      'cloud-provider': 'x',
       'wait-for': 'READY',
-      'timeout-seconds': '0',
-      'base-url': 'ftp://x',
       summary: 'yes'
     })
-    expect(error.problems).toHaveLength(7)
-    expect(error.message.split('\n')[0]).toBe('7 inputs are invalid:')
-    for (const name of [
-      'public-key',
-      'project-id',
-      'interface-endpoint-id',
-      'wait-for',
-      'timeout-seconds',
-      'base-url',
-      'summary'
-    ]) {
-      expect(error.message).toContain(`Input "${name}"`)
-    }
-    // One problem per line, each a list item.
-    expect(error.message.split('\n').slice(1)).toHaveLength(7)
-    expect(
-      error.message
-        .split('\n')
-        .slice(1)
-        .every(line => line.startsWith('- '))
-    ).toBe(true)
+    expect(error.problems).toHaveLength(4)
+    const [first, ...items] = error.message.split('\n')
+    expect(first).toBe('4 inputs are invalid:')
+    expect(items.every(line => line.startsWith('- Input'))).toBe(true)
   })
 
-  it('tells, with the error, whether a valid summary input asks for a job summary', () => {
+  it('tells whether a valid summary input asks for a job summary', () => {
     expect(inputError({ 'project-id': 'x', summary: 'false' }).writeSummary).toBe(false)
-    expect(inputError({ 'project-id': 'x', summary: 'true' }).writeSummary).toBe(true)
     expect(inputError({ 'project-id': 'x', summary: 'yes' }).writeSummary).toBe(true)
   })
 })
 
 describe('maskSecrets', () => {
-  function masked(privateKey: string | undefined): string[] {
+  function masked(inputs: Record<string, string>): string[] {
     const calls: string[] = []
-    const inputs: Record<string, string> = { ...REQUIRED_INPUTS }
-    if (privateKey === undefined) delete inputs['private-key']
-    else inputs['private-key'] = privateKey
-    maskSecrets(reader(inputs), secret => void calls.push(secret))
+    maskSecrets(runner(inputs), secret => void calls.push(secret))
     return calls
   }
 
-  it('masks the private key', () => {
-    expect(masked(IDS.privateKey)).toContain(IDS.privateKey)
+  it('masks the private key and the client secret', () => {
+    expect(masked({ 'private-key': IDS.privateKey, 'client-secret': CLIENT_SECRET })).toEqual([
+      IDS.privateKey,
+      CLIENT_SECRET
+    ])
   })
 
-  it('masks the whole of a multi-line key and each of its lines', () => {
-    const calls = masked('first-line\r\nsecond-line\n  third-line  ')
-    expect(calls[0]).toBe('first-line\r\nsecond-line\n  third-line')
-    expect(calls).toEqual(expect.arrayContaining(['first-line', 'second-line', 'third-line']))
-  })
-
-  it('does not mask blank lines of a key, which would hide every space in the log', () => {
-    const calls = masked('first-line\n\n   \nsecond-line')
+  it('masks each line of a multi-line secret too, but never a blank line', () => {
+    const calls = masked({ 'client-secret': 'first-line\r\n\n   \nsecond-line', 'private-key': 'a\nb' })
+    expect(calls).toEqual(expect.arrayContaining(['first-line', 'second-line', 'a', 'b']))
     expect(calls.every(secret => secret.trim() !== '')).toBe(true)
-    expect(calls).toEqual(expect.arrayContaining(['first-line', 'second-line']))
   })
 
-  it('masks nothing when there is no private key', () => {
-    expect(masked(undefined)).toEqual([])
-    expect(masked('   ')).toEqual([])
-  })
-
-  it('reads nothing but the private key', () => {
+  it('reads only the two secrets, before anything else', () => {
     const read: Input[] = []
     maskSecrets(
       name => {
         read.push(name)
-        return IDS.privateKey
+        return 'x'
       },
       () => undefined
     )
-    expect(read).toEqual([Input.PrivateKey])
-  })
-})
-
-describe('inputs missing altogether (not started by a runner)', () => {
-  const only =
-    (inputs: Record<string, string>): InputReader =>
-    name =>
-      inputs[name]
-
-  it('take the action.yml defaults, so REJECTED still fails the step', () => {
-    const result = readSettings(only({ ...REQUIRED_INPUTS }))
-    expect(result.failOn).toEqual(['REJECTED'])
-    expect(result.timeoutMs).toBe(900_000)
-  })
-
-  it("but an input given as '' stays '': fail-on '' means fail on nothing", () => {
-    expect(readSettings(only({ ...REQUIRED_INPUTS, 'fail-on': '' })).failOn).toEqual([])
+    expect(read).toEqual([Input.PrivateKey, Input.ClientSecret])
+    expect(masked({})).toEqual([])
   })
 })

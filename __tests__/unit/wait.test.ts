@@ -1,367 +1,353 @@
 import type { EndpointState } from '../../src/atlas/client.js'
+import { CLOUDS } from '../../src/common/clouds.js'
 import { Deadline } from '../../src/common/clock.js'
-import type { KnownStatus } from '../../src/common/constants.js'
 import {
   AtlasApiError,
   CancelledError,
   RetriesExhaustedError,
   TransientError
 } from '../../src/common/errors.js'
-import { clockTime, waitForStatus, type WaitOptions } from '../../src/wait/wait.js'
+import { clockTime, FINAL_CHECK_MARGIN_MS, waitForStatus, type WaitOptions } from '../../src/wait/wait.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
-import { IDS } from '../helpers/ids.js'
 
-function state(
-  connectionStatus: string,
-  extra: { deleteRequested?: boolean; errorMessage?: string | null } = {}
-): EndpointState {
-  const deleteRequested = extra.deleteRequested ?? false
-  const errorMessage = extra.errorMessage ?? null
+const ID = 'vpce-0123456789abcdef0'
+
+function state(status: string, extra: Partial<EndpointState> = {}): EndpointState {
   return {
-    connectionStatus,
-    deleteRequested,
-    errorMessage,
-    interfaceEndpointId: IDS.interfaceEndpointId,
-    body: { connectionStatus, deleteRequested, errorMessage, interfaceEndpointId: IDS.interfaceEndpointId }
+    status,
+    deleteRequested: false,
+    errorMessage: null,
+    endpointId: ID,
+    cloudProvider: 'AWS',
+    forwardingRules: [],
+    raw: JSON.stringify({ connectionStatus: status }),
+    notFound: false,
+    ...extra
   }
 }
+const gone = (): EndpointState => ({ ...state('DELETED'), notFound: true })
 
-/** A read that answers with each step in turn (throwing the errors), then repeats the last. */
-function scriptedRead(steps: (EndpointState | Error)[]) {
-  const read = async (): Promise<EndpointState> => {
-    const step = steps[Math.min(read.calls, steps.length - 1)]
-    read.calls += 1
+type Step = EndpointState | Error | ((clock: FakeClock) => EndpointState)
+
+/** Reads that answer each endpoint with its steps in turn (throwing the errors), then repeat the last. */
+function scripted(steps: Record<string, Step[]>, clock: FakeClock) {
+  const calls: string[] = []
+  const read = async (id: string): Promise<EndpointState> => {
+    const own = steps[id]
+    const step = own[Math.min(calls.filter(call => call === id).length, own.length - 1)]
+    calls.push(id)
     if (step instanceof Error) throw step
-    return step
+    return typeof step === 'function' ? step(clock) : { ...step, endpointId: id }
   }
-  read.calls = 0
-  return read
+  return { read, calls }
 }
 
-interface Setup {
-  waitFor?: KnownStatus[]
-  failOn?: KnownStatus[]
-  intervalMs?: number
+interface Setup extends Partial<Omit<WaitOptions, 'read' | 'clock' | 'deadline' | 'log'>> {
+  steps: Record<string, Step[]> | Step[]
   timeoutMs?: number
-  maxRetries?: number
-  signal?: AbortSignal
-  read: () => Promise<EndpointState>
 }
 
 async function run(setup: Setup) {
   const clock = new FakeClock()
+  const start = clock.now()
   const log = recordingLog()
-  const options: WaitOptions = {
-    waitFor: setup.waitFor ?? ['AVAILABLE'],
-    failOn: setup.failOn ?? ['REJECTED'],
-    intervalMs: setup.intervalMs ?? 10_000,
-    maxRetries: setup.maxRetries ?? 5,
-    read: setup.read,
-    clock,
-    deadline: new Deadline(clock, clock.now(), setup.timeoutMs ?? 900_000),
-    signal: setup.signal ?? new AbortController().signal,
+  const steps = Array.isArray(setup.steps) ? { [ID]: setup.steps } : setup.steps
+  const { read, calls } = scripted(steps, clock)
+  const result = await waitForStatus({
+    endpointIds: Object.keys(steps),
+    waitFor: ['AVAILABLE'],
+    failOn: ['REJECTED'],
+    intervalMs: 10_000,
+    maxRetries: 5,
+    knownStatuses: CLOUDS.AWS.statuses,
+    noun: CLOUDS.AWS.noun,
+    advice: CLOUDS.AWS.failureAdvice,
+    signal: new AbortController().signal,
     random: () => 0.5,
+    ...setup,
+    read,
+    clock,
+    deadline: new Deadline(clock, start, setup.timeoutMs ?? 900_000),
     log
-  }
-  const result = await waitForStatus(options)
-  return { result, clock, log }
+  })
+  return { result, clock, log, calls, elapsed: clock.now() - start, info: log.text('info').split('\n') }
 }
 
-describe('waitForStatus', () => {
+describe('waitForStatus, one endpoint', () => {
   it('follows an endpoint through NONE, PENDING_ACCEPTANCE and PENDING to AVAILABLE', async () => {
-    const read = scriptedRead([
-      state('NONE'),
-      state('PENDING_ACCEPTANCE'),
-      state('PENDING'),
-      state('AVAILABLE')
-    ])
-    const { result, clock, log } = await run({ read })
-    expect(result.outcome).toBe('reached')
-    expect(result.message).toBe('The interface endpoint is AVAILABLE.')
+    const { result, clock, log, calls, info } = await run({
+      steps: [state('NONE'), state('PENDING_ACCEPTANCE'), state('PENDING'), state('AVAILABLE')]
+    })
+    expect(result).toMatchObject({ outcome: 'reached', message: 'The AWS interface endpoint is AVAILABLE.' })
     expect(result.attempts).toBe(4)
-    expect(result.last?.connectionStatus).toBe('AVAILABLE')
-    expect(result.history).toEqual([
-      { atMs: 0, status: 'NONE' },
-      { atMs: 10_000, status: 'PENDING_ACCEPTANCE' },
-      { atMs: 20_000, status: 'PENDING' },
-      { atMs: 30_000, status: 'AVAILABLE' }
-    ])
+    expect(result.decisive).toMatchObject({ id: ID, reached: true, reachedAtMs: 30_000 })
+    expect(result.decisive?.last?.status).toBe('AVAILABLE')
+    expect(result.history).toEqual(
+      [
+        [0, 'NONE'],
+        [10_000, 'PENDING_ACCEPTANCE'],
+        [20_000, 'PENDING'],
+        [30_000, 'AVAILABLE']
+      ].map(([atMs, status]) => ({ atMs, endpointId: ID, status }))
+    )
     expect(clock.sleeps).toEqual([10_000, 10_000, 10_000])
-    expect(read.calls).toBe(4)
-    const info = log.lines.filter(line => line.level === 'info').map(line => line.message)
+    expect(calls).toHaveLength(4)
     expect(info).toHaveLength(4)
     expect(info[0]).toBe('[00:00] NONE: waiting for AVAILABLE; next check in 10 s.')
     expect(info[3]).toBe('[00:30] AVAILABLE: reached; done.')
-    expect(log.lines.filter(line => line.level === 'warning')).toEqual([])
+    expect(log.text('warning')).toBe('')
   })
 
-  it('records a status once however many times it is read', async () => {
-    const read = scriptedRead([state('PENDING'), state('PENDING'), state('PENDING'), state('AVAILABLE')])
-    const { result } = await run({ read })
-    expect(result.outcome).toBe('reached')
-    expect(result.attempts).toBe(4)
-    expect(result.history).toEqual([
-      { atMs: 0, status: 'PENDING' },
-      { atMs: 30_000, status: 'AVAILABLE' }
-    ])
-  })
-
-  it('records a status again when it comes back after another', async () => {
-    const read = scriptedRead([state('PENDING'), state('NONE'), state('PENDING'), state('AVAILABLE')])
-    const { result } = await run({ read })
+  it('records a status once however often it is read, and again when it comes back', async () => {
+    const { result } = await run({
+      steps: [state('PENDING'), state('PENDING'), state('NONE'), state('PENDING'), state('AVAILABLE')]
+    })
+    expect(result.attempts).toBe(5)
     expect(result.history.map(change => change.status)).toEqual(['PENDING', 'NONE', 'PENDING', 'AVAILABLE'])
   })
 
-  it('stops with "failed" on a fail-on status, quoting the errorMessage Atlas gave', async () => {
-    const read = scriptedRead([
-      state('PENDING'),
-      state('REJECTED', { errorMessage: 'Endpoint "vpce-1" rejected\nby AWS' })
-    ])
-    const { result, clock } = await run({ read })
+  it("stops with 'failed' on a fail-on status, quoting Atlas's errorMessage and the cloud's advice", async () => {
+    const { result, clock } = await run({
+      steps: [state('PENDING'), state('REJECTED', { errorMessage: 'Endpoint "vpce-1" rejected\nby AWS' })]
+    })
     expect(result.outcome).toBe('failed')
     expect(result.attempts).toBe(2)
-    expect(result.last?.connectionStatus).toBe('REJECTED')
-    expect(result.message).toContain('REJECTED, which is listed in fail-on')
-    expect(result.message).toContain('Atlas says: "Endpoint \\"vpce-1\\" rejected\\nby AWS"')
+    expect(result.decisive?.last?.status).toBe('REJECTED')
+    expect(result.message).toContain(
+      `The AWS interface endpoint ${ID} is REJECTED, which is listed in fail-on.`
+    )
+    expect(result.message).toContain('Atlas says: "Endpoint \\"vpce-1\\" rejected\\nby AWS".')
+    expect(result.message).toContain(CLOUDS.AWS.failureAdvice.REJECTED)
     expect(result.message).not.toContain('\n')
     expect(clock.sleeps).toEqual([10_000])
   })
 
-  it('says so when a failing status comes without an error message', async () => {
-    const { result } = await run({ read: scriptedRead([state('REJECTED', { errorMessage: null })]) })
-    expect(result.outcome).toBe('failed')
-    expect(result.message).toContain('Atlas gave no error message')
-  })
-
-  it('fails on any status listed in fail-on, not only REJECTED', async () => {
+  it('says so when a failing status comes without an error message, and fails on any fail-on status', async () => {
+    expect((await run({ steps: [state('REJECTED')] })).result.message).toContain(
+      'Atlas gave no error message'
+    )
     const { result } = await run({
       failOn: ['PENDING_ACCEPTANCE'],
-      read: scriptedRead([state('NONE'), state('PENDING_ACCEPTANCE')])
+      steps: [state('NONE'), state('PENDING_ACCEPTANCE')]
     })
-    expect(result.outcome).toBe('failed')
-    expect(result.attempts).toBe(2)
+    expect(result).toMatchObject({ outcome: 'failed', attempts: 2 })
   })
 
   it('reads once and reports any status when wait-for is empty', async () => {
-    const read = scriptedRead([state('PENDING'), state('AVAILABLE')])
-    const { result, clock, log } = await run({ waitFor: [], read })
-    expect(result.outcome).toBe('reported')
-    expect(result.message).toBe('The interface endpoint is PENDING.')
-    expect(result.attempts).toBe(1)
-    expect(read.calls).toBe(1)
+    const { result, clock, calls, info } = await run({
+      waitFor: [],
+      steps: [state('PENDING'), state('AVAILABLE')]
+    })
+    expect(result).toMatchObject({
+      outcome: 'reported',
+      message: 'The AWS interface endpoint is PENDING.',
+      attempts: 1
+    })
+    expect(calls).toHaveLength(1)
     expect(clock.sleeps).toEqual([])
-    expect(result.history).toEqual([{ atMs: 0, status: 'PENDING' }])
-    expect(log.text('info')).toContain('read once')
+    expect(result.history).toEqual([{ atMs: 0, endpointId: ID, status: 'PENDING' }])
+    expect(info).toEqual(['[00:00] PENDING: read once (no wait-for); done.'])
   })
 
-  it('reads once and fails on a fail-on status when wait-for is empty', async () => {
-    const read = scriptedRead([state('REJECTED', { errorMessage: 'no' })])
-    const { result } = await run({ waitFor: [], read })
-    expect(result.outcome).toBe('failed')
-    expect(result.attempts).toBe(1)
+  it('reads once and fails on a fail-on status, or reports it when fail-on is empty', async () => {
+    expect((await run({ waitFor: [], steps: [state('REJECTED')] })).result.outcome).toBe('failed')
+    expect((await run({ waitFor: [], failOn: [], steps: [state('REJECTED')] })).result.outcome).toBe(
+      'reported'
+    )
   })
+})
 
-  it('reads once and reports REJECTED when fail-on is empty', async () => {
-    const { result } = await run({ waitFor: [], failOn: [], read: scriptedRead([state('REJECTED')]) })
-    expect(result.outcome).toBe('reported')
-  })
-
-  it('stops at once as "unreachable" when deletion was requested while waiting for AVAILABLE', async () => {
-    const read = scriptedRead([state('PENDING', { deleteRequested: true }), state('AVAILABLE')])
-    const { result, clock } = await run({ read })
+describe('waitForStatus and deletion (deleteRequested)', () => {
+  it('does not count AVAILABLE with deleteRequested as reaching AVAILABLE: it is unreachable', async () => {
+    const { result, clock, calls } = await run({ steps: [state('AVAILABLE', { deleteRequested: true })] })
     expect(result.outcome).toBe('unreachable')
-    expect(result.attempts).toBe(1)
-    expect(read.calls).toBe(1)
+    expect(result.decisive?.reached).toBe(false)
+    expect(calls).toHaveLength(1)
     expect(clock.sleeps).toEqual([])
     expect(result.message).toContain('can no longer become AVAILABLE')
-    expect(result.message).toContain('deleteRequested: true')
+    expect(result.message).toContain('request to delete it (deleteRequested: true)')
   })
 
-  it('stops as "unreachable" on DELETING while waiting for AVAILABLE', async () => {
-    const read = scriptedRead([state('PENDING'), state('DELETING'), state('AVAILABLE')])
-    const { result } = await run({ read })
-    expect(result.outcome).toBe('unreachable')
-    expect(result.attempts).toBe(2)
-    expect(result.last?.connectionStatus).toBe('DELETING')
-    expect(result.message).toContain('(DELETING)')
-  })
-
-  it('keeps waiting through deleteRequested when DELETING is the goal', async () => {
-    const read = scriptedRead([
-      state('AVAILABLE', { deleteRequested: true }),
-      state('AVAILABLE', { deleteRequested: true }),
-      state('DELETING', { deleteRequested: true })
-    ])
-    const { result, clock } = await run({ waitFor: ['DELETING'], read })
-    expect(result.outcome).toBe('reached')
-    expect(result.attempts).toBe(3)
-    expect(result.last?.connectionStatus).toBe('DELETING')
-    expect(clock.sleeps).toEqual([10_000, 10_000])
-  })
-
-  it('times out without sleeping past the deadline', async () => {
-    const read = scriptedRead([state('PENDING')])
-    const { result, clock, log } = await run({ timeoutMs: 60_000, intervalMs: 10_000, read })
-    expect(result.outcome).toBe('timeout')
-    expect(result.last?.connectionStatus).toBe('PENDING')
-    expect(clock.sleeps.reduce((sum, ms) => sum + ms, 0)).toBeLessThan(60_000)
-    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000])
-    expect(result.attempts).toBe(6)
-    expect(result.history).toEqual([{ atMs: 0, status: 'PENDING' }])
-    expect(result.message).toContain('waiting for AVAILABLE')
-    expect(result.message).toContain('the last status was PENDING')
-    expect(result.message).toContain('timeout-seconds: 60')
-    expect(log.text('info')).toContain('after the deadline')
-  })
-
-  it('names every target status when it times out', async () => {
+  it('takes deleteRequested and DELETING as progress when DELETED is the goal, and a 404 as arrival', async () => {
     const { result } = await run({
-      waitFor: ['AVAILABLE', 'DELETING'],
-      timeoutMs: 15_000,
-      read: scriptedRead([state('NONE')])
+      waitFor: ['DELETED'],
+      steps: [
+        state('AVAILABLE', { deleteRequested: true }),
+        state('DELETING', { deleteRequested: true }),
+        gone()
+      ]
     })
+    expect(result).toMatchObject({ outcome: 'reached', attempts: 3 })
+    expect(result.message).toBe(
+      'The AWS interface endpoint is DELETED (not found: deleted, or the ID never existed).'
+    )
+    expect(result.history.map(change => change.status)).toEqual(['AVAILABLE', 'DELETING', 'DELETED'])
+  })
+
+  it('fails a read-once of an endpoint being deleted, unless fail-on is empty', async () => {
+    const failing = await run({ waitFor: [], steps: [state('AVAILABLE', { deleteRequested: true })] })
+    expect(failing.result.outcome).toBe('unreachable')
+    expect(failing.result.message).toContain('request to delete it')
+    const off = await run({ waitFor: [], failOn: [], steps: [state('AVAILABLE', { deleteRequested: true })] })
+    expect(off.result.outcome).toBe('reported')
+    expect(off.result.message).toContain('request to delete it (deleteRequested: true)')
+    expect(off.result.message).toContain('fail-on is empty')
+  })
+})
+
+describe('waitForStatus and the deadline', () => {
+  it('shortens the last pause so that a last check comes just before the deadline', async () => {
+    const { result, clock, calls, info, elapsed } = await run({
+      timeoutMs: 5_000,
+      intervalMs: 5_000,
+      steps: [state('PENDING')]
+    })
+    expect(clock.sleeps).toEqual([5_000 - FINAL_CHECK_MARGIN_MS])
+    expect(calls).toHaveLength(2)
     expect(result.outcome).toBe('timeout')
-    expect(result.message).toContain('AVAILABLE or DELETING')
-    expect(result.message).toContain('the last status was NONE')
+    expect(result.decisive?.id).toBe(ID)
+    expect(info[0]).toBe(
+      '[00:00] PENDING: waiting for AVAILABLE; last check in 4.5 s, just before the deadline.'
+    )
+    expect(result.message).toContain('timeout-seconds: 5')
+    expect(result.message).toContain('Waited 4.5 s;')
+    expect(result.message).toContain('the last status was PENDING (2 reads)')
+    expect(elapsed).toBeLessThanOrEqual(5_000)
+  })
+
+  it('counts the time a read takes against the last pause', async () => {
+    const slow = (clock: FakeClock): EndpointState => {
+      clock.advance(200)
+      return state('PENDING')
+    }
+    const { result, clock, elapsed } = await run({ timeoutMs: 5_000, intervalMs: 5_000, steps: [slow] })
+    expect(clock.sleeps).toEqual([4_300])
+    expect(elapsed).toBe(4_700)
+    expect(result.message).toContain('Waited 4.7 s;')
+  })
+
+  it('never sleeps past the deadline and stops within the margin of it, whatever the timings', async () => {
+    for (const timeoutMs of [1_000, 5_000, 12_000, 30_000])
+      for (const intervalMs of [1_000, 5_000, 10_000])
+        for (const readMs of [0, 100, 400]) {
+          const read = (clock: FakeClock): EndpointState => {
+            clock.advance(readMs)
+            return state('PENDING')
+          }
+          const { result, elapsed } = await run({ timeoutMs, intervalMs, steps: [read] })
+          expect(result.outcome).toBe('timeout')
+          expect(elapsed).toBeLessThanOrEqual(timeoutMs)
+          expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - FINAL_CHECK_MARGIN_MS)
+        }
+  })
+
+  it('times out after 60 s of 10 s checks, with a last check at 59.5 s', async () => {
+    const { result, clock } = await run({ timeoutMs: 60_000, steps: [state('PENDING')] })
+    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000, 9_500])
+    expect(result).toMatchObject({ outcome: 'timeout', attempts: 7 })
+    expect(result.history).toEqual([{ atMs: 0, endpointId: ID, status: 'PENDING' }])
+    expect(result.message).toContain('Timed out waiting for AVAILABLE (timeout-seconds: 60)')
+    expect(result.message).toContain('no time was left for another check.')
+    expect(result.message).toContain('Waited 59.5 s')
   })
 
   it('times out rather than start a retry pause that ends after the deadline', async () => {
-    const read = scriptedRead([
-      state('PENDING'),
-      new TransientError('Atlas answered HTTP 429.', 120_000, true)
-    ])
-    const { result, clock } = await run({ timeoutMs: 60_000, read })
-    expect(result.outcome).toBe('timeout')
-    expect(result.last?.connectionStatus).toBe('PENDING')
-    expect(result.attempts).toBe(1)
+    const { result, clock, log } = await run({
+      timeoutMs: 60_000,
+      steps: [state('PENDING'), new TransientError('Atlas answered HTTP 429.', 120_000, true)]
+    })
+    expect(result).toMatchObject({ outcome: 'timeout', attempts: 1 })
     expect(result.message).toContain('Atlas answered HTTP 429.')
     expect(result.message).toContain('after the deadline')
+    expect(result.message).toContain('Waited 10 s')
     expect(clock.sleeps).toEqual([10_000])
+    expect(log.text('info')).toContain('after the deadline')
   })
+})
 
+describe('waitForStatus and failures along the way', () => {
   it('warns once about a status it does not know, and keeps waiting', async () => {
-    const read = scriptedRead([
-      state('PENDING_RECONNECT'),
-      state('PENDING_RECONNECT'),
-      state('PENDING'),
-      state('PENDING_RECONNECT'),
-      state('AVAILABLE')
-    ])
-    const { result, log } = await run({ read })
+    const { result, log } = await run({
+      steps: [state('PENDING_RECONNECT'), state('PENDING'), state('PENDING_RECONNECT'), state('AVAILABLE')]
+    })
     const warnings = log.lines.filter(line => line.level === 'warning')
     expect(warnings).toHaveLength(1)
     expect(warnings[0].message).toContain('"PENDING_RECONNECT"')
     expect(warnings[0].message).toContain('keeps waiting for AVAILABLE')
-    expect(warnings[0].title).toBe('Unknown connection status')
-    expect(result.outcome).toBe('reached')
-    expect(result.attempts).toBe(5)
+    expect(warnings[0].title).toBe('Unknown status')
+    expect(result).toMatchObject({ outcome: 'reached', attempts: 4 })
   })
 
-  it('reports an unknown status as is when reading once', async () => {
-    const { result, log } = await run({ waitFor: [], read: scriptedRead([state('PENDING_RECONNECT')]) })
-    expect(result.outcome).toBe('reported')
-    expect(result.last?.connectionStatus).toBe('PENDING_RECONNECT')
-    expect(log.lines.filter(line => line.level === 'warning')).toHaveLength(1)
-  })
-
-  it('retries transient errors without counting them as attempts', async () => {
-    const read = scriptedRead([
-      state('PENDING'),
-      new TransientError('The connection was reset.'),
-      new TransientError('Atlas answered HTTP 503.'),
-      state('AVAILABLE')
-    ])
-    const { result, clock, log } = await run({ read })
-    expect(result.outcome).toBe('reached')
-    expect(result.attempts).toBe(2)
-    expect(read.calls).toBe(4)
+  it('retries transient errors without counting them as reads', async () => {
+    const { result, clock, calls, log } = await run({
+      steps: [
+        state('PENDING'),
+        new TransientError('The connection was reset.'),
+        new TransientError('Atlas answered HTTP 503.'),
+        state('AVAILABLE')
+      ]
+    })
+    expect(result).toMatchObject({ outcome: 'reached', attempts: 2 })
+    expect(calls).toHaveLength(4)
     expect(clock.sleeps).toEqual([10_000, 500, 1_000])
-    expect(result.history).toEqual([
-      { atMs: 0, status: 'PENDING' },
-      { atMs: 11_500, status: 'AVAILABLE' }
-    ])
+    expect(result.history.map(change => change.atMs)).toEqual([0, 11_500])
     expect(log.text('info')).toContain('The connection was reset. Retry 1 of 5 in 0.5 s.')
     expect(log.text('info')).toContain('Atlas answered HTTP 503. Retry 2 of 5 in 1 s.')
   })
 
   it('starts the retry count afresh after each good read', async () => {
     const reset = (): TransientError => new TransientError('The connection was reset.')
-    const read = scriptedRead([
-      reset(),
-      reset(),
-      state('PENDING'),
-      reset(),
-      reset(),
-      state('PENDING'),
-      state('AVAILABLE')
-    ])
-    const { result } = await run({ maxRetries: 2, read })
-    expect(result.outcome).toBe('reached')
-    expect(result.attempts).toBe(3)
+    const { result } = await run({
+      maxRetries: 2,
+      steps: [reset(), reset(), state('PENDING'), reset(), reset(), state('PENDING'), state('AVAILABLE')]
+    })
+    expect(result).toMatchObject({ outcome: 'reached', attempts: 3 })
   })
 
-  it('ends with "error" when retries are exhausted', async () => {
-    const read = scriptedRead([state('PENDING'), new TransientError('Atlas answered HTTP 503.')])
-    const { result, log } = await run({ maxRetries: 2, read })
-    expect(result.outcome).toBe('error')
-    expect(result.attempts).toBe(1)
-    expect(result.last?.connectionStatus).toBe('PENDING')
-    expect(result.message).toContain('Atlas answered HTTP 503.')
+  it("ends with 'error' when retries are exhausted, keeping the error for the advice", async () => {
+    const { result, calls, log } = await run({
+      maxRetries: 2,
+      steps: [state('PENDING'), new TransientError('Atlas answered HTTP 503.')]
+    })
+    expect(result).toMatchObject({ outcome: 'error', attempts: 1 })
+    expect(result.error).toBeInstanceOf(RetriesExhaustedError)
+    expect(result.decisive?.last?.status).toBe('PENDING')
     expect(result.message).toContain('Gave up after 3 failed tries in a row (max-retries: 2).')
-    expect(read.calls).toBe(4)
+    expect(calls).toHaveLength(4)
     expect(log.text('debug')).toContain('RetriesExhaustedError')
   })
 
-  it('ends with "error" and the message of a RetriesExhaustedError thrown by the read', async () => {
-    const exhausted = new RetriesExhaustedError('Gave up.', new TransientError('503'))
-    const { result } = await run({ read: scriptedRead([exhausted]) })
-    expect(result).toMatchObject({ outcome: 'error', message: 'Gave up.', attempts: 0, history: [] })
-    expect(result.last).toBeUndefined()
-  })
-
-  it('ends with "error" at once on an AtlasApiError', async () => {
-    const read = scriptedRead([
-      new AtlasApiError('Atlas answered HTTP 401 Unauthorized. Check the API key.', 401, 'UNAUTHORIZED'),
-      state('AVAILABLE')
-    ])
-    const { result, clock } = await run({ read })
-    expect(result.outcome).toBe('error')
-    expect(result.message).toBe('Atlas answered HTTP 401 Unauthorized. Check the API key.')
-    expect(result.attempts).toBe(0)
-    expect(result.last).toBeUndefined()
-    expect(read.calls).toBe(1)
+  it("ends with 'error' at once on an AtlasApiError", async () => {
+    const refused = new AtlasApiError('Atlas answered HTTP 401. Check the API key.', 401, 'UNAUTHORIZED')
+    const { result, clock, calls } = await run({ steps: [refused, state('AVAILABLE')] })
+    expect(result).toMatchObject({ outcome: 'error', message: refused.message, attempts: 0, history: [] })
+    expect(result.error).toBe(refused)
+    expect(result.decisive).toMatchObject({ id: ID })
+    expect(result.decisive?.last).toBeUndefined()
+    expect(calls).toHaveLength(1)
     expect(clock.sleeps).toEqual([])
   })
 
-  it('ends with "cancelled" when the job is cancelled, keeping the last status', async () => {
+  it("ends with 'cancelled' when the job is cancelled, keeping the last status", async () => {
     const controller = new AbortController()
-    let calls = 0
-    const read = async (): Promise<EndpointState> => {
-      calls += 1
-      if (calls === 2) controller.abort(new CancelledError('SIGTERM'))
-      return state(calls === 1 ? 'NONE' : 'PENDING')
+    const cancelOnRead = (): EndpointState => {
+      controller.abort(new CancelledError('SIGTERM'))
+      return state('PENDING')
     }
-    const { result, clock } = await run({ read, signal: controller.signal })
-    expect(result.outcome).toBe('cancelled')
+    const { result, clock } = await run({ signal: controller.signal, steps: [state('NONE'), cancelOnRead] })
+    expect(result).toMatchObject({ outcome: 'cancelled', attempts: 2 })
     expect(result.message).toContain('SIGTERM')
     expect(result.message).toContain('The last status read was PENDING.')
-    expect(result.last?.connectionStatus).toBe('PENDING')
-    expect(result.attempts).toBe(2)
-    expect(calls).toBe(2)
     expect(clock.sleeps).toEqual([10_000])
   })
 
-  it('ends with "cancelled" during a retry pause before any status was read', async () => {
+  it("ends with 'cancelled' during a retry pause before any status was read", async () => {
     const controller = new AbortController()
-    const read = async (): Promise<EndpointState> => {
-      controller.abort(new CancelledError('SIGINT'))
-      throw new TransientError('The connection was reset.')
-    }
-    const { result } = await run({ read, signal: controller.signal })
+    controller.abort(new CancelledError('SIGINT'))
+    const { result } = await run({ signal: controller.signal, steps: [new TransientError('reset')] })
     expect(result.outcome).toBe('cancelled')
     expect(result.message).toContain('SIGINT')
     expect(result.message).not.toContain('last status')
-    expect(result.last).toBeUndefined()
   })
 })
 

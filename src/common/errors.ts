@@ -95,3 +95,11 @@ export class ProxyConfigError extends Error {
     this.name = 'ProxyConfigError'
   }
 }
+
+/** `endpoint-id: '*'` and the endpoint service lists no endpoint: nothing to check. */
+export class NoEndpointsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'NoEndpointsError'
+  }
+}

@@ -1,6 +1,7 @@
 import {
   AtlasApiError,
   ConnectionError,
+  NoEndpointsError,
   ResponseFormatError,
   RetriesExhaustedError
 } from '../common/errors.js'
@@ -105,6 +106,7 @@ export function adviceFor(outcome: Outcome, error?: unknown): Advice | undefined
 }
 
 function adviceForError(error: unknown): Advice {
+  if (error instanceof NoEndpointsError) return ADVICE.ids
   if (error instanceof RetriesExhaustedError) return ADVICE.transient
   if (error instanceof ResponseFormatError) return ADVICE.baseUrl
   if (error instanceof ConnectionError) {

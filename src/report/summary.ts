@@ -45,12 +45,15 @@ const MARKS: Record<Mark, string> = { passed: '✅', informed: 'ℹ️', blocked
 export function statusMark(
   state: EndpointState | undefined,
   endpoint: EndpointProgress,
-  failOn: string[]
+  failOn: string[],
+  waitFor: string[] = []
 ): string {
   if (state === undefined) return '❔'
   if (endpoint.reached) return '✅'
   if (failOn.includes(state.status) || state.forwardingRules.some(rule => failOn.includes(rule.status)))
     return '❌'
+  // Read once, nothing is "reached": AVAILABLE is still good news.
+  if (waitFor.length === 0 && state.status === 'AVAILABLE' && !state.deleteRequested) return '✅'
   if (state.deleteRequested || state.status === 'DELETING') return '🗑️'
   return '⏳'
 }
@@ -84,11 +87,20 @@ function verdict(report: SummaryReport): { mark: Mark; text: string } {
           ? `Passed, read once: ${what} were read; the workflow decides what to do`
           : `Passed, read once: ${what} is ${status}; the workflow decides what to do`
       }
-    case 'failed':
+    case 'failed': {
+      const subject = several ? decisive?.id : what
+      // On GCP the group may be fine while one of its forwarding rules failed.
+      const rule =
+        status !== undefined && report.failOn.includes(status)
+          ? undefined
+          : failingRule(decisive?.last, report.failOn)
       return {
         mark: 'blocked',
-        text: `Blocked: ${several ? `${decisive?.id} is` : `${what} is`} ${status}, which is listed in fail-on`
+        text: rule
+          ? `Blocked: the forwarding rule ${rule.name} of ${subject} is ${rule.status}, which is listed in fail-on`
+          : `Blocked: ${subject} is ${status}, which is listed in fail-on`
       }
+    }
     case 'unreachable':
       return {
         mark: 'blocked',
@@ -104,6 +116,10 @@ function verdict(report: SummaryReport): { mark: Mark; text: string } {
     case 'error':
       return { mark: 'blocked', text: `Could not read ${what}: the deploy should not go on` }
   }
+}
+
+function failingRule(state: EndpointState | undefined, failOn: string[]) {
+  return state?.forwardingRules.find(rule => failOn.includes(rule.status))
 }
 
 function verdictWithoutEndpoints(outcome: WaitResult['outcome']): { mark: Mark; text: string } {
@@ -159,7 +175,7 @@ function endpointTable(report: SummaryReport): string[] {
       .map(rule => `<br><sub>${esc(`${rule.name}: ${rule.status}`)}</sub>`)
       .join('')
     return [
-      statusMark(state, endpoint, report.failOn),
+      statusMark(state, endpoint, report.failOn, report.waitFor),
       `<code>${esc(state?.endpointId || endpoint.id)}</code>`,
       `<strong>${esc(status)}</strong>${rules}`,
       state === undefined ? '—' : state.deleteRequested ? 'yes' : 'no',

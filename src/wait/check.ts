@@ -1,7 +1,7 @@
 import type { AtlasClient } from '../atlas/client.js'
 import { DELETED } from '../common/clouds.js'
 import { ALL_ENDPOINTS } from '../common/constants.js'
-import { CancelledError, DeadlineError } from '../common/errors.js'
+import { CancelledError, DeadlineError, NoEndpointsError } from '../common/errors.js'
 import { withRetries } from './retry.js'
 import { waitForStatus, type WaitOptions, type WaitResult } from './wait.js'
 
@@ -32,8 +32,7 @@ export async function checkEndpoints(options: CheckOptions): Promise<WaitResult>
             'reached',
             `The endpoint service ${options.endpointServiceId} has no endpoints left: every endpoint is DELETED.`
           )
-        : empty(
-            'error',
+        : noEndpoints(
             `The endpoint service ${options.endpointServiceId} has no endpoints, so there is nothing to check (endpoint-id: '*'). Create the endpoint in your cloud and add it to the service in Atlas, or name the endpoints in endpoint-id.`
           )
     }
@@ -59,6 +58,10 @@ async function listEndpoints(options: CheckOptions): Promise<string[] | WaitResu
       return empty('timeout', `Timed out listing the endpoint service: ${message}`)
     return { ...empty('error', `Could not list the endpoints of the endpoint service: ${message}`), error }
   }
+}
+
+function noEndpoints(message: string): WaitResult {
+  return { ...empty('error', message), error: new NoEndpointsError(message) }
 }
 
 function empty(outcome: WaitResult['outcome'], message: string): WaitResult {
