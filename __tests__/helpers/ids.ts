@@ -19,6 +19,6 @@ export const REQUIRED_INPUTS = {
 /** Endpoint IDs of the other clouds, for v2 tests: an Azure resource ID (unencoded) and a GCP endpoint group. */
 export const CLOUD_IDS = {
   azureEndpointId:
-    '/subscriptions/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-atlas-1',
+    '/subscriptions/7c9e6679-7425-40de-944b-e07fc1f90ae7/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-atlas-1',
   gcpEndpointGroupName: 'atlas-psc-group-1'
 } as const
