@@ -143,7 +143,7 @@ describe('parseEndpoint', () => {
   it('reads wrong types in the other fields as absent, never trusting them', () => {
     const text = JSON.stringify({
       connectionStatus: 'AVAILABLE',
-      deleteRequested: 'true',
+      deleteRequested: 'yes',
       errorMessage: { text: 'x' },
       interfaceEndpointId: 5,
       endpoints: 'rule-0'
@@ -156,6 +156,16 @@ describe('parseEndpoint', () => {
     })
     const numbers = parseEndpoint('{"status":"AVAILABLE","endpoints":[1,2,3]}', null, CLOUDS.GCP, 'g')
     expect(numbers.forwardingRules).toEqual([])
+  })
+
+  it('reads deleteRequested given as the string "true" as a deletion request: a gate errs on the side of stopping', () => {
+    const state = parseEndpoint(
+      '{"connectionStatus":"AVAILABLE","deleteRequested":"true"}',
+      null,
+      CLOUDS.AWS,
+      'vpce-1'
+    )
+    expect(state.deleteRequested).toBe(true)
   })
 
   it('turns a RangeError from JSON.parse (deep nesting on another engine) into ResponseFormatError', () => {

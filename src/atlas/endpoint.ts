@@ -74,7 +74,8 @@ export function parseEndpoint(
   const id = record[cloud.idField]
   return {
     status,
-    deleteRequested: record.deleteRequested === true,
+    // A gate errs on the side of stopping: a string "true" is a deletion request too.
+    deleteRequested: record.deleteRequested === true || record.deleteRequested === 'true',
     errorMessage: typeof record.errorMessage === 'string' ? record.errorMessage : null,
     endpointId: typeof id === 'string' && id !== '' ? id : askedId,
     cloudProvider: cloud.provider,
