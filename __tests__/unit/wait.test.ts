@@ -181,7 +181,20 @@ describe('waitForStatus and deletion (deleteRequested)', () => {
     expect(result.message).toBe(
       'The AWS interface endpoint is DELETED (not found: deleted, or the ID never existed).'
     )
-    expect(result.history.map(change => change.status)).toEqual(['AVAILABLE', 'DELETING', 'DELETED'])
+    expect(result.history.map(change => change.status)).toEqual([
+      'AVAILABLE (delete requested)',
+      'DELETING (delete requested)',
+      'DELETED'
+    ])
+  })
+
+  it('records a delete request in the history even when the status stays the same', async () => {
+    const { result } = await run({
+      waitFor: ['AVAILABLE'],
+      steps: [state('PENDING'), state('PENDING', { deleteRequested: true })]
+    })
+    expect(result.outcome).toBe('unreachable')
+    expect(result.history.map(change => change.status)).toEqual(['PENDING', 'PENDING (delete requested)'])
   })
 
   it('fails a read-once of an endpoint being deleted, unless fail-on is empty', async () => {

@@ -32,7 +32,7 @@ export const ADVICE = {
     section: 'invalid-inputs'
   },
   rejected: {
-    text: 'Check that the endpoint was created for the endpoint service Atlas shows, in the same region (and account or subscription); then delete and recreate it.',
+    text: 'Check that the endpoint was created for the endpoint service Atlas shows, in the same region (and AWS account, Azure subscription or Google Cloud project); then delete and recreate it.',
     section: 'the-endpoint-is-not-ready'
   },
   deleting: { text: 'Recreate the endpoint, or stop waiting for it.', section: 'the-endpoint-is-not-ready' },
@@ -45,7 +45,7 @@ export const ADVICE = {
     section: 'the-endpoint-is-not-ready'
   },
   credentials: {
-    text: 'Check that the key pair (or the service account ID and secret) are current and belong together; rotate the secret in Atlas if it expired.',
+    text: 'Check that the key pair (or the service account ID and secret) is current and belongs together; rotate the secret in Atlas if it expired.',
     section: 'credentials-and-access'
   },
   role: {

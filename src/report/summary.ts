@@ -46,16 +46,19 @@ export function statusMark(
   state: EndpointState | undefined,
   endpoint: EndpointProgress,
   failOn: string[],
-  waitFor: string[] = []
+  /** Given when the run read once (empty): its marks say what the status means, not "still waiting". */
+  waitFor?: string[]
 ): string {
-  if (state === undefined) return '❔'
+  if (state === undefined) return '❓'
   if (endpoint.reached) return '✅'
   if (failOn.includes(state.status) || state.forwardingRules.some(rule => failOn.includes(rule.status)))
     return '❌'
   // Read once, nothing is "reached": AVAILABLE is still good news.
-  if (waitFor.length === 0 && state.status === 'AVAILABLE' && !state.deleteRequested) return '✅'
+  const readOnce = waitFor !== undefined && waitFor.length === 0
+  if (readOnce && state.status === 'AVAILABLE' && !state.deleteRequested) return '✅'
+  if (readOnce && /^(REJECTED|FAILED)$/.test(state.status)) return '⚠️'
   if (state.deleteRequested || state.status === 'DELETING') return '🗑️'
-  return '⏳'
+  return readOnce ? 'ℹ️' : '⏳'
 }
 
 /** The first line: the answer to "may we deploy?", in words, agreeing with the step's result. */
@@ -72,13 +75,16 @@ function verdict(report: SummaryReport): { mark: Mark; text: string } {
       ? { mark: 'passed', text: 'Passed: the endpoint service has no endpoints left; every one is DELETED' }
       : verdictWithoutEndpoints(result.outcome)
   }
+  // A teardown gate lets the workflow go on; a deploy gate, the deploy.
+  const next =
+    report.waitFor.includes('AVAILABLE') || report.waitFor.length === 0 ? 'the deploy' : 'the workflow'
   switch (result.outcome) {
     case 'reached':
       return {
         mark: 'passed',
         text: several
-          ? `Passed: all ${what} reached ${target}; the deploy may go on`
-          : `Passed: ${what} is ${status}; the deploy may go on`
+          ? `Passed: all ${what} reached ${target}; ${next} may go on`
+          : `Passed: ${what} is ${status}; ${next} may go on`
       }
     case 'reported':
       return {
@@ -88,7 +94,7 @@ function verdict(report: SummaryReport): { mark: Mark; text: string } {
           : `Passed, read once: ${what} is ${status}; the workflow decides what to do`
       }
     case 'failed': {
-      const subject = several ? decisive?.id : what
+      const subject = several ? `${decisive?.id} (one of ${result.endpoints.length} ${cloud.noun}s)` : what
       // On GCP the group may be fine while one of its forwarding rules failed.
       const rule =
         status !== undefined && report.failOn.includes(status)
@@ -104,7 +110,7 @@ function verdict(report: SummaryReport): { mark: Mark; text: string } {
     case 'unreachable':
       return {
         mark: 'blocked',
-        text: `Blocked: ${several ? decisive?.id : what} is being deleted and can no longer become ${target || 'ready'}`
+        text: `Blocked: ${several ? `${decisive?.id} (one of ${result.endpoints.length} ${cloud.noun}s)` : what} is being deleted and can no longer become ${target || 'ready'}`
       }
     case 'timeout':
       return {
@@ -139,10 +145,10 @@ export function renderSummary(report: SummaryReport): string {
   const { mark, text } = verdict(report)
   const advice = adviceFor(result.outcome, result.error)
   const parts = [`<h2>${MARKS[mark]} ${esc(text)}</h2>`]
-  // Atlas's own errorMessage is in the table; the message repeats it only where no table row holds it.
-  if ((result.outcome !== 'reached' || result.endpoints.length === 0) && result.outcome !== 'failed') {
-    parts.push(`<p>${esc(shorten(result.message, 2 * MAX_CELL_TEXT))}</p>`)
-  }
+  // Atlas's own errorMessage is in the table, and the advice has its own line: the paragraph
+  // says only what the heading and the table do not.
+  const paragraph = explanation(result, advice)
+  if (paragraph) parts.push(`<p>${esc(shorten(paragraph, 2 * MAX_CELL_TEXT))}</p>`)
   if (advice) parts.push(adviceLine(advice, report.links))
   parts.push(
     ...endpointTable(report),
@@ -151,6 +157,12 @@ export function renderSummary(report: SummaryReport): string {
     ...links(report.links, advice)
   )
   return fit(`${parts.join('\n')}\n`)
+}
+
+function explanation(result: WaitResult, advice: Advice | undefined): string | undefined {
+  if (result.outcome === 'failed' || result.outcome === 'reached') return undefined
+  if (result.outcome === 'reported' && !/Note:/.test(result.message)) return undefined
+  return advice ? result.message.replace(` ${advice.text}`, '').replace(advice.text, '') : result.message
 }
 
 function adviceLine(advice: Advice, links: SummaryLinks): string {
@@ -162,31 +174,43 @@ function adviceLine(advice: Advice, links: SummaryLinks): string {
 
 function endpointTable(report: SummaryReport): string[] {
   const { result } = report
-  const header = ['', 'Endpoint', 'Status', 'Delete requested', 'Atlas says', 'Arrived']
-  const rows = result.endpoints.map(endpoint => {
+  if (result.endpoints.length === 0) return []
+  // Arrived only when something arrived; Atlas's message gets a row of its own under its
+  // endpoint, so that a long message cannot squeeze the ID column and break IDs at a hyphen.
+  const anyArrived = result.endpoints.some(endpoint => endpoint.reachedAtMs !== undefined)
+  const header = ['', 'Endpoint', 'Status', ...(anyArrived ? ['Arrived'] : [])]
+  const rows = result.endpoints.flatMap(endpoint => {
     const state = endpoint.last
-    const status =
-      state === undefined
-        ? 'not read'
-        : state.notFound
-          ? 'DELETED (not found: deleted, or the ID never existed)'
-          : state.status
-    const rules = (state?.forwardingRules ?? [])
-      .map(rule => `<br><sub>${esc(`${rule.name}: ${rule.status}`)}</sub>`)
+    const status = state === undefined ? 'not read' : state.notFound ? 'DELETED' : state.status
+    const notes = [
+      ...(state?.notFound ? ['not found: deleted, or the ID never existed'] : []),
+      ...(state?.deleteRequested ? ['deletion requested'] : []),
+      ...(state?.forwardingRules ?? []).map(rule =>
+        report.failOn.includes(rule.status)
+          ? `❌ ${rule.name}: ${rule.status}`
+          : `${rule.name}: ${rule.status}`
+      )
+    ]
+      .map(note => `<br><sub>${esc(note)}</sub>`)
       .join('')
-    return [
+    const cells = [
       statusMark(state, endpoint, report.failOn, report.waitFor),
       `<code>${esc(state?.endpointId || endpoint.id)}</code>`,
-      `<strong>${esc(status)}</strong>${rules}`,
-      state === undefined ? '—' : state.deleteRequested ? 'yes' : 'no',
-      state?.errorMessage ? esc(shorten(state.errorMessage, MAX_CELL_TEXT, 'in this summary')) : '—',
-      endpoint.reachedAtMs === undefined ? '—' : esc(clockTime(endpoint.reachedAtMs))
+      `<strong>${esc(status)}</strong>${notes}`,
+      ...(anyArrived ? [endpoint.reachedAtMs === undefined ? '—' : esc(clockTime(endpoint.reachedAtMs))] : [])
+    ]
+    const row = `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`
+    if (!state?.errorMessage) return [row]
+    const message = esc(shorten(state.errorMessage, MAX_CELL_TEXT, 'in this summary'))
+    return [
+      row,
+      `<tr><td></td><td colspan="${header.length - 1}"><strong>Atlas says:</strong> ${message}</td></tr>`
     ]
   })
   return [
     '<table>',
     `<tr>${header.map(name => `<th align="left">${esc(name)}</th>`).join('')}</tr>`,
-    ...rows.map(cells => `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`),
+    ...rows,
     '</table>'
   ]
 }
@@ -229,22 +253,26 @@ function history(report: SummaryReport): string[] {
     changes.length > shown.length
       ? [`<p><sub>${esc(`… and ${changes.length - shown.length} more changes, not shown.`)}</sub></p>`]
       : []
+  // A long history (or one over several endpoints) would push the rest of the page down: fold it.
+  const folded = several || changes.length > 10
   return [
-    '<h3>Status history</h3>',
+    folded
+      ? `<details><summary>Status history (${changes.length} changes)</summary>\n`
+      : '<h3>Status history</h3>',
     '<table>',
     `<tr><th align="left">After</th>${several ? '<th align="left">Endpoint</th>' : ''}<th align="left">Status</th></tr>`,
     ...rows,
     '</table>',
-    ...more
+    ...more,
+    ...(folded ? ['</details>'] : [])
   ]
 }
 
 function links(links: SummaryLinks, advice: Advice | undefined): string[] {
   const items = [
     links.atlas ? `<a href="${esc(links.atlas)}">Private endpoints in Atlas</a>` : '',
-    links.readme
-      ? `<a href="${esc(`${links.readme}#${advice?.section ?? 'when-the-step-fails'}`)}">Troubleshooting</a>`
-      : '',
+    // A failure's "What to do" line links to its README section already.
+    links.readme && !advice ? `<a href="${esc(links.readme)}">How this step works</a>` : '',
     links.run ? `<a href="${esc(links.run)}">This workflow run</a>` : ''
   ].filter(Boolean)
   return items.length > 0 ? [`<p><sub>${items.join(' · ')}</sub></p>`] : []

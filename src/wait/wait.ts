@@ -124,8 +124,10 @@ export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
         attempts += 1
         const previous = endpoint.last
         endpoint.last = state
-        if (previous?.status !== state.status) {
-          history.push({ atMs: deadline.elapsed(), endpointId: endpoint.id, status: state.status })
+        // A delete request decides a run as surely as a status does: the history shows both.
+        if (previous?.status !== state.status || previous.deleteRequested !== state.deleteRequested) {
+          const status = state.deleteRequested ? `${state.status} (delete requested)` : state.status
+          history.push({ atMs: deadline.elapsed(), endpointId: endpoint.id, status })
         }
         if (!warnedUnknown && !state.notFound && !options.knownStatuses.includes(state.status)) {
           warnedUnknown = true
