@@ -21,6 +21,9 @@ import { parseDigestFields } from '../standin/atlas-standin.js'
 /** No read on 127.0.0.1 takes this long unless something is broken; fail instead of hanging. */
 const READ_TIMEOUT_MS = 10_000
 
+/** The v2 API answers only a request that names its version (v1.0 takes application/json). */
+export const V2_ACCEPT = 'application/vnd.atlas.2023-01-01+json'
+
 export interface KeyPair {
   publicKey: string
   privateKey: string
@@ -108,14 +111,15 @@ export async function timeWithMaxRss(
 }
 
 /**
- * One status read with `curl --digest`, a fresh process as in `while ...; do curl ...; sleep 1;
+ * One status read (v2 by default) with `curl --digest`, a fresh process as in `while ...; do curl ...; sleep 1;
  * done`. The key pair goes in through a config file on stdin rather than `--user` on the
  * command line: the same option to curl, but the private key stays out of the process list.
  */
 export async function curlDigestRead(
   url: string,
   keys: KeyPair,
-  env: Record<string, string>
+  env: Record<string, string>,
+  accept = V2_ACCEPT
 ): Promise<TimedProcess & { status: string }> {
   const args = [
     '--silent',
@@ -124,7 +128,7 @@ export async function curlDigestRead(
     '--config',
     '-',
     '-H',
-    'Accept: application/json',
+    `Accept: ${accept}`,
     '--max-time',
     String(READ_TIMEOUT_MS / 1000),
     url
@@ -141,9 +145,10 @@ export async function curlDigestRead(
  */
 export async function freshChallengeRead(
   url: string,
-  keys: KeyPair
+  keys: KeyPair,
+  acceptType = V2_ACCEPT
 ): Promise<{ status: string; answerMs: number }> {
-  const accept = { Accept: 'application/json' }
+  const accept = { Accept: acceptType }
   const challengeResponse = await fetch(url, {
     headers: accept,
     signal: AbortSignal.timeout(READ_TIMEOUT_MS)
@@ -216,7 +221,7 @@ export async function pollUntil(
  * The plain-fetch floor: Node 24 starts, makes one GET, reads the JSON, prints the status and
  * exits. Nothing else: no inputs, no Digest, no outputs.
  */
-const PLAIN_FETCH_SCRIPT = `const response = await fetch(process.argv[2], { headers: { Accept: 'application/json' } })
+const PLAIN_FETCH_SCRIPT = `const response = await fetch(process.argv[2], { headers: { Accept: '${V2_ACCEPT}' } })
 const body = await response.json()
 if (response.status !== 200) process.exit(1)
 console.log(body.connectionStatus)
@@ -232,7 +237,7 @@ export async function writePlainFetchScript(dir: string): Promise<string> {
 export async function startJsonServer(body: unknown): Promise<{ url: string; stop: () => Promise<void> }> {
   const text = JSON.stringify(body)
   const server = http.createServer((_request, response) => {
-    response.writeHead(200, { 'Content-Type': 'application/json' })
+    response.writeHead(200, { 'Content-Type': 'application/vnd.atlas.2023-01-01+json' })
     response.end(text)
   })
   await new Promise<void>((resolve, reject) => {

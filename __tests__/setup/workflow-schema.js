@@ -1,0 +1,13 @@
+/**
+ * @actions/workflow-parser imports its workflow schema as JSON without `with { type: 'json' }`,
+ * which Jest warns about on every run (and Node itself refuses). jest.config.js maps that import
+ * here: the same file, read as data.
+ */
+import { readFileSync } from 'node:fs'
+import { URL } from 'node:url'
+
+const schema = new URL(
+  '../../node_modules/@actions/workflow-parser/dist/workflow-v1.0.min.json',
+  import.meta.url
+)
+export default JSON.parse(readFileSync(schema, 'utf8'))
