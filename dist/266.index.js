@@ -2,7 +2,7 @@ export const id = 266;
 export const ids = [266];
 export const modules = {
 
-/***/ 5266:
+/***/ 266:
 /***/ ((module) => {
 
 module.exports = eval("require")("node-fetch");
