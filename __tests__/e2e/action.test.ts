@@ -96,7 +96,9 @@ describe('the bundled action, run as a runner runs it', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs['connection-status']).toBe('PENDING')
     expect(result.outputs.attempts).toBe('1')
-    expect(result.summary).toContain('⏳')
+    // Read once, PENDING is news, not a wait: ℹ️, never ⏳.
+    expect(result.summary).toContain('<td>ℹ️</td>')
+    expect(result.summary).not.toContain('⏳')
   })
 
   it("fails on REJECTED, quoting Atlas's errorMessage, with the outputs set", async () => {
