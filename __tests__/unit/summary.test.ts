@@ -14,9 +14,9 @@ import {
   MAX_SUMMARY_BYTES,
   renderInputErrorSummary,
   renderSummary,
-  statusMark,
   type SummaryReport
 } from '../../src/report/summary.js'
+import { statusMark } from '../../src/report/verdict.js'
 import type { EndpointProgress, Outcome, WaitResult } from '../../src/wait/wait.js'
 
 const ID = 'vpce-0123456789abcdef0'
