@@ -10,22 +10,12 @@ import {
 import { ADVICE, adviceFor } from '../../src/report/advice.js'
 import { checkEndpoints, type CheckOptions } from '../../src/wait/check.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
+import { endpointState } from '../helpers/states.js'
 
 const SERVICE = '6a1b2c3d4e5f6a7b8c9d0e1f'
 
-function state(status: string, extra: Partial<EndpointState> = {}): EndpointState {
-  return {
-    status,
-    deleteRequested: false,
-    errorMessage: null,
-    endpointId: 'vpce-0',
-    cloudProvider: 'AWS',
-    forwardingRules: [],
-    raw: JSON.stringify({ connectionStatus: status }),
-    notFound: false,
-    ...extra
-  }
-}
+const state = (status: string, extra: Partial<EndpointState> = {}): EndpointState =>
+  endpointState(status, { endpointId: 'vpce-0', ...extra })
 
 type Step<T> = T | Error
 

@@ -4,20 +4,10 @@ import { deletionIsGoal, judge, type Goals, type Verdict } from '../../src/wait/
 import { failedMessage, timeoutMessage, unreachableMessage } from '../../src/wait/messages.js'
 import type { EndpointProgress } from '../../src/wait/wait.js'
 import { FakeClock } from '../helpers/fake-clock.js'
+import { endpointState } from '../helpers/states.js'
 
-function state(status: string, extra: Partial<EndpointState> = {}): EndpointState {
-  return {
-    status,
-    deleteRequested: false,
-    errorMessage: null,
-    endpointId: 'vpce-1',
-    cloudProvider: 'AWS',
-    forwardingRules: [],
-    raw: '{}',
-    notFound: false,
-    ...extra
-  }
-}
+const state = (status: string, extra: Partial<EndpointState> = {}): EndpointState =>
+  endpointState(status, { endpointId: 'vpce-1', raw: '{}', ...extra })
 const requested = (status: string): EndpointState => state(status, { deleteRequested: true })
 const goals = (waitFor: string[], failOn: string[] = ['REJECTED', 'FAILED']): Goals => ({ waitFor, failOn })
 const kind = (verdict: Verdict): string => verdict.kind

@@ -18,6 +18,7 @@ import {
 } from '../../src/report/summary.js'
 import { statusMark } from '../../src/report/verdict.js'
 import type { EndpointProgress, Outcome, WaitResult } from '../../src/wait/wait.js'
+import { endpointState } from '../helpers/states.js'
 
 const ID = 'vpce-0123456789abcdef0'
 const LINKS = {
@@ -27,19 +28,8 @@ const LINKS = {
 }
 const ONE_MIB = 1024 * 1024
 
-function state(status: string, extra: Partial<EndpointState> = {}): EndpointState {
-  return {
-    status,
-    deleteRequested: false,
-    errorMessage: null,
-    endpointId: ID,
-    cloudProvider: 'AWS',
-    forwardingRules: [],
-    raw: '{}',
-    notFound: false,
-    ...extra
-  }
-}
+const state = (status: string, extra: Partial<EndpointState> = {}): EndpointState =>
+  endpointState(status, { endpointId: ID, raw: '{}', ...extra })
 const endpoint = (last?: EndpointState, extra: Partial<EndpointProgress> = {}): EndpointProgress => ({
   id: last?.endpointId ?? ID,
   last,

@@ -9,22 +9,12 @@ import {
 } from '../../src/common/errors.js'
 import { clockTime, FINAL_CHECK_MARGIN_MS, waitForStatus, type WaitOptions } from '../../src/wait/wait.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
+import { endpointState } from '../helpers/states.js'
 
 const ID = 'vpce-0123456789abcdef0'
 
-function state(status: string, extra: Partial<EndpointState> = {}): EndpointState {
-  return {
-    status,
-    deleteRequested: false,
-    errorMessage: null,
-    endpointId: ID,
-    cloudProvider: 'AWS',
-    forwardingRules: [],
-    raw: JSON.stringify({ connectionStatus: status }),
-    notFound: false,
-    ...extra
-  }
-}
+const state = (status: string, extra: Partial<EndpointState> = {}): EndpointState =>
+  endpointState(status, { endpointId: ID, ...extra })
 const gone = (): EndpointState => ({ ...state('DELETED'), notFound: true })
 
 type Step = EndpointState | Error | ((clock: FakeClock) => EndpointState)
