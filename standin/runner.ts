@@ -5,6 +5,7 @@
  * the benchmark all start the action through here.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -20,17 +21,29 @@ let runtime: NodeRuntime | undefined
 /**
  * The node to run the bundle with: Node 24 when it can be had (standin/node24.ts), else this
  * machine's own node, announced on stderr so that a test log or the demo says which runtime
- * the action really ran on: once per process, and in a jest run by its first worker only (the
- * others would print the same line).
+ * the action really ran on, once per run: jest loads this module afresh for every test file
+ * and in every worker, so the "said it" mark is a file named after the run's main process.
  */
 export function node24(): string {
   if (!runtime) {
     runtime = findNode24()
-    const worker = process.env.JEST_WORKER_ID
-    if (runtime.notice && (worker === undefined || worker === '1'))
-      process.stderr.write(`${runtime.notice}\n`)
+    if (runtime.notice && firstToSay()) process.stderr.write(`${runtime.notice}\n`)
   }
   return runtime.path
+}
+
+function firstToSay(): boolean {
+  // A jest worker forked with IPC belongs to its parent's run; anything else is its own run.
+  const run =
+    process.env.JEST_WORKER_ID !== undefined && process.send !== undefined ? process.ppid : process.pid
+  const marks = path.join(ROOT, 'node_modules', '.cache', 'node24', 'notices')
+  try {
+    mkdirSync(marks, { recursive: true })
+    closeSync(openSync(path.join(marks, String(run)), 'wx'))
+    return true
+  } catch {
+    return false
+  }
 }
 
 export interface ActionRun {
