@@ -121,6 +121,7 @@ describe('readSettings', () => {
     })
     it('require one of them', () => {
       expect(problem({ [name]: '', [alias]: '' })).toContain(`Input "${name}" is required`)
+      expect(problem({ [name]: '', [alias]: '' })).toContain(`its older name "${alias}" works too`)
     })
   })
 })

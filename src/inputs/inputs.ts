@@ -114,14 +114,18 @@ export function readSettings(readInput: InputReader): Settings {
           parseHexId(
             serviceInput.name,
             serviceInput.value,
-            'the endpoint service ID Atlas shows under Network Access → Private Endpoint'
+            'the endpoint service ID Atlas shows under Network Access → Private Endpoint',
+            Input.PrivateLinkId
           ),
         ''
       )
     : ''
   const endpointInput = check(() => eitherName(read, Input.EndpointId, Input.InterfaceEndpointId), undefined)
   const endpointIds = endpointInput
-    ? check(() => parseEndpointIds(endpointInput.name, endpointInput.value, cloud), [])
+    ? check(
+        () => parseEndpointIds(endpointInput.name, endpointInput.value, cloud, Input.InterfaceEndpointId),
+        []
+      )
     : []
 
   const waitFor = check(() => parseStatuses(Input.WaitFor, read(Input.WaitFor)), [])

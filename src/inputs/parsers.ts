@@ -18,8 +18,9 @@ export function given(value: string): string {
   return `got ${quote(value, 60)}`
 }
 
-export function required(name: string, value: string, accepted: string): void {
-  if (value === '') throw new Error(`Input "${name}" is required: ${accepted}; got nothing.`)
+export function required(name: string, value: string, accepted: string, alias?: string): void {
+  const older = alias ? ` (its older name "${alias}" works too)` : ''
+  if (value === '') throw new Error(`Input "${name}" is required: ${accepted}; got nothing${older}.`)
 }
 
 /** A Digest user name or client ID goes inside a header: printable ASCII without quotes or backslashes. */
@@ -63,9 +64,9 @@ export function parseClientId(value: string): string {
   return value
 }
 
-export function parseHexId(name: string, value: string, what: string): string {
+export function parseHexId(name: string, value: string, what: string, alias?: string): string {
   const accepted = `${what}: 24 hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"`
-  required(name, value, accepted)
+  required(name, value, accepted, alias)
   if (!/^[0-9a-f]{24}$/i.test(value)) {
     throw new Error(`Input "${name}" must be ${accepted}; ${given(value)} (${value.length} characters).`)
   }
@@ -77,9 +78,14 @@ export function parseHexId(name: string, value: string, what: string): string {
  * percent-encoded already (old examples show it so); it is decoded once here, and encoded once
  * when the URL is built, so that it never becomes %252F.
  */
-export function parseEndpointIds(name: string, value: string, cloud: Cloud): string[] | typeof ALL_ENDPOINTS {
+export function parseEndpointIds(
+  name: string,
+  value: string,
+  cloud: Cloud,
+  alias?: string
+): string[] | typeof ALL_ENDPOINTS {
   const accepted = `${cloud.idHelp}, e.g. ${quote(cloud.idExample)}; several separated by commas or line breaks; or '*' for every endpoint of the endpoint service`
-  required(name, value, accepted)
+  required(name, value, accepted, alias)
   if (value === ALL_ENDPOINTS) return ALL_ENDPOINTS
   // "a,\nb" (a comma at the end of each line of a YAML block) is one separator, not two.
   const entries = value
