@@ -22,6 +22,8 @@ export enum Input {
   PrivateLinkId = 'private-link-id',
   /** The AWS-era name of endpoint-id. */
   InterfaceEndpointId = 'interface-endpoint-id',
+  /** Clusters that must serve the endpoints (issue 16): names, one per line or comma-separated. */
+  ClusterName = 'cluster-name',
   WaitFor = 'wait-for',
   FailOn = 'fail-on',
   TimeoutSeconds = 'timeout-seconds',
@@ -41,6 +43,9 @@ export enum Output {
   CloudProvider = 'cloud-provider',
   Endpoints = 'endpoints',
   Response = 'response',
+  EndpointServiceStatus = 'endpoint-service-status',
+  ConnectionString = 'connection-string',
+  Clusters = 'clusters',
   Attempts = 'attempts',
   ElapsedSeconds = 'elapsed-seconds'
 }
@@ -54,6 +59,8 @@ export const DEFAULT_FAIL_ON = 'REJECTED, FAILED'
 /** `endpoint-id: '*'`: every endpoint of the endpoint service. */
 export const ALL_ENDPOINTS = '*'
 export const MAX_ENDPOINTS = 50
+/** `cluster-name`: at most this many clusters. */
+export const MAX_CLUSTERS = 20
 
 /**
  * The defaults action.yml declares (a unit test keeps the two equal). A runner always passes
@@ -62,6 +69,7 @@ export const MAX_ENDPOINTS = 50
  */
 export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {
   [Input.CloudProvider]: 'AWS',
+  [Input.ClusterName]: '',
   [Input.WaitFor]: '',
   [Input.FailOn]: DEFAULT_FAIL_ON,
   [Input.TimeoutSeconds]: '900',

@@ -37,6 +37,9 @@ export function stepOutputs(result: WaitResult, elapsedMs: number): Record<Outpu
     [Output.CloudProvider]: shown.cloudProvider,
     [Output.Endpoints]: JSON.stringify(result.endpoints.map(endpointSummary)),
     [Output.Response]: responseOutput(shown),
+    [Output.EndpointServiceStatus]: '',
+    [Output.ConnectionString]: '',
+    [Output.Clusters]: '[]',
     [Output.Attempts]: String(result.attempts),
     [Output.ElapsedSeconds]: elapsedSeconds(elapsedMs)
   }
@@ -53,6 +56,9 @@ function noEndpointsLeft(result: WaitResult, elapsedMs: number): Record<Output, 
     [Output.CloudProvider]: '',
     [Output.Endpoints]: '[]',
     [Output.Response]: '',
+    [Output.EndpointServiceStatus]: '',
+    [Output.ConnectionString]: '',
+    [Output.Clusters]: '[]',
     [Output.Attempts]: String(result.attempts),
     [Output.ElapsedSeconds]: elapsedSeconds(elapsedMs)
   }
