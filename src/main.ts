@@ -106,7 +106,14 @@ export async function run(): Promise<void> {
   if (settings.summary) {
     const credential = `${auth.kind === 'api-key' ? 'API key' : 'service account'} ${auth.publicId}`
     await writeSummary(
-      renderSummary({ ...settings, credential, result, elapsedMs, links: summaryLinks(settings) })
+      renderSummary({
+        ...settings,
+        credential,
+        credentialKind: auth.kind,
+        result,
+        elapsedMs,
+        links: summaryLinks(settings)
+      })
     )
   }
   conclude(result)

@@ -1,4 +1,4 @@
-import type { AtlasClient, EndpointState } from '../../src/atlas/client.js'
+import type { AtlasClient, EndpointState, ServiceRead, ServiceState } from '../../src/atlas/client.js'
 import { CLOUDS } from '../../src/common/clouds.js'
 import { Deadline } from '../../src/common/clock.js'
 import {
@@ -9,6 +9,7 @@ import {
 } from '../../src/common/errors.js'
 import { ADVICE, adviceFor } from '../../src/report/advice.js'
 import { checkEndpoints, type CheckOptions } from '../../src/wait/check.js'
+import { boundedPool } from '../../src/wait/pool.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
 import { endpointState } from '../helpers/states.js'
 
@@ -29,14 +30,18 @@ function next<T>(steps: Step<T>[], done: number): T {
 /** An object shaped like AtlasClient: scripted lists of the service and reads of each endpoint. */
 function fakeAtlas(
   reads: Record<string, Step<EndpointState>[]>,
-  lists: Step<string[]>[] = [Object.keys(reads)]
+  lists: Step<string[] | ServiceState>[] = [Object.keys(reads)]
 ) {
   const calls: string[] = []
   const atlas = {
-    listEndpoints: async (): Promise<string[]> => {
+    readService: async (): Promise<ServiceRead> => {
       const done = calls.filter(call => call === 'list').length
       calls.push('list')
-      return next(lists, done)
+      const step = next(lists, done)
+      const service = Array.isArray(step)
+        ? { status: 'AVAILABLE', errorMessage: null, endpointIds: step }
+        : step
+      return { found: true, service }
     },
     readEndpoint: async (id: string): Promise<EndpointState> => {
       const done = calls.filter(call => call === id).length
@@ -49,7 +54,7 @@ function fakeAtlas(
 
 interface Setup extends Partial<Omit<CheckOptions, 'atlas' | 'clock' | 'deadline' | 'log'>> {
   reads?: Record<string, Step<EndpointState>[]>
-  lists?: Step<string[]>[]
+  lists?: Step<string[] | ServiceState>[]
   timeoutMs?: number
 }
 
@@ -83,8 +88,11 @@ describe("checkEndpoints with endpoint-id '*'", () => {
   it('lists the endpoint service once, then waits for every endpoint it lists', async () => {
     const reads = { 'vpce-a': [state('AVAILABLE')], 'vpce-b': [state('PENDING'), state('AVAILABLE')] }
     const { result, calls, info } = await run({ endpointIds: '*', reads })
-    expect(calls).toEqual(['list', 'vpce-a', 'vpce-b', 'vpce-b'])
-    expect(info[0]).toBe(`The endpoint service ${SERVICE} lists 2 endpoints: vpce-a, vpce-b.`)
+    // vpce-a arrived in the first check: it is read again when vpce-b arrives (one moment).
+    expect(calls).toEqual(['list', 'vpce-a', 'vpce-b', 'vpce-b', 'vpce-a'])
+    expect(info[0]).toBe(
+      `[00:00] The endpoint service ${SERVICE} is AVAILABLE and lists 2 endpoints: vpce-a, vpce-b.`
+    )
     expect(result.outcome).toBe('reached')
     expect(result.endpoints.map(endpoint => endpoint.id)).toEqual(['vpce-a', 'vpce-b'])
   })
@@ -121,7 +129,7 @@ describe("checkEndpoints with endpoint-id '*'", () => {
     const { result, calls, clock, info } = await run({ endpointIds: '*', reads, lists })
     expect(calls).toEqual(['list', 'list', 'vpce-a'])
     expect(clock.sleeps).toEqual([500])
-    expect(info[0]).toBe('Listing the endpoint service: Atlas answered HTTP 503. Retry 1 of 5 in 0.5 s.')
+    expect(info[0]).toBe('Reading the endpoint service: Atlas answered HTTP 503. Retry 1 of 5 in 0.5 s.')
     expect(result.outcome).toBe('reached')
   })
 
@@ -167,19 +175,22 @@ describe('checkEndpoints with several endpoints named (waitForStatus)', () => {
         [C]: [state('PENDING'), state('AVAILABLE')]
       }
     })
-    expect(calls).toEqual([A, B, C, B, C, B])
+    expect(calls).toEqual([A, B, C, B, C, B, A, C])
     expect(info).toEqual([
-      `[00:00] ${A}: AVAILABLE: reached (2 still to come); done.`,
+      `[00:00] ${A}: AVAILABLE: reached (2 still to come).`,
       `[00:00] ${B}: PENDING: waiting for AVAILABLE; next check in 10 s.`,
       `[00:00] ${C}: PENDING: waiting for AVAILABLE; next check in 10 s.`,
       `[00:10] ${B}: PENDING: waiting for AVAILABLE; next check in 10 s.`,
-      `[00:10] ${C}: AVAILABLE: reached (1 still to come); done.`,
-      `[00:20] ${B}: AVAILABLE: reached; done.`
+      `[00:10] ${C}: AVAILABLE: reached (1 still to come).`,
+      `[00:20] ${B}: AVAILABLE: reached.`,
+      `[00:20] 2 endpoints arrived in an earlier check; reading them again, so that the verdict is about one moment.`,
+      `[00:20] ${A}: AVAILABLE: still there.`,
+      `[00:20] ${C}: AVAILABLE: still there.`
     ])
     expect(result).toMatchObject({
       outcome: 'reached',
       message: 'All 3 endpoints reached AVAILABLE.',
-      attempts: 6
+      attempts: 8
     })
     expect(result.decisive?.id).toBe(B)
     expect(result.endpoints.map(endpoint => [endpoint.id, endpoint.reachedAtMs])).toEqual([
@@ -196,15 +207,18 @@ describe('checkEndpoints with several endpoints named (waitForStatus)', () => {
     ])
   })
 
-  it('stops at the first endpoint that fails, without reading the rest, and names it', async () => {
+  it('stops at the first endpoint that fails: reads not yet started never start; it names it', async () => {
     const { result, calls } = await run({
+      pool: boundedPool(1),
       reads: {
         [A]: [state('PENDING')],
         [B]: [state('REJECTED', { errorMessage: 'no' })],
         [C]: [state('PENDING')]
       }
     })
-    expect(calls).toEqual([A, B])
+    // The endpoint service is read once when a run ends without success, for the report.
+    expect(calls).toEqual([A, B, 'list'])
+    expect(result.service?.status).toBe('AVAILABLE')
     expect(result.outcome).toBe('failed')
     expect(result.decisive?.id).toBe(B)
     expect(result.message).toContain(`${B} is REJECTED`)
@@ -227,6 +241,7 @@ describe('checkEndpoints with several endpoints named (waitForStatus)', () => {
     expect(result.message).toContain(
       `2 of 3 endpoints are not there yet: ${B} (PENDING), ${C} (PENDING_ACCEPTANCE)`
     )
+    expect(result.deciding?.map(endpoint => endpoint.id)).toEqual([B, C])
   })
 
   it('reads each once and reports them when wait-for is empty', async () => {
@@ -246,5 +261,84 @@ describe('checkEndpoints with several endpoints named (waitForStatus)', () => {
     expect(result.message).toBe(`${B}: Atlas answered HTTP 404.`)
     expect(result.decisive?.id).toBe(B)
     expect(result.endpoints[0].last?.status).toBe('PENDING')
+  })
+})
+
+describe("checkEndpoints and the endpoint service's own status", () => {
+  const service = (
+    status: string,
+    endpointIds: string[] = [],
+    errorMessage: string | null = null
+  ): ServiceState => ({
+    status,
+    errorMessage,
+    endpointIds
+  })
+
+  it("with '*', fails at once on a FAILED service, with Atlas's message, reading no endpoint", async () => {
+    const { result, calls } = await run({
+      endpointIds: '*',
+      lists: [service('FAILED', [], 'The service attachment could not be created.')]
+    })
+    expect(calls).toEqual(['list'])
+    expect(result).toMatchObject({ outcome: 'failed', serviceDecided: true })
+    expect(result.message).toContain('is FAILED')
+    expect(result.message).toContain('Atlas says: "The service attachment could not be created."')
+    expect(adviceFor(result.outcome, result.error, { serviceStatus: 'FAILED', serviceDecided: true })).toBe(
+      ADVICE.serviceFailed
+    )
+  })
+
+  it("with '*', fails on a DELETING service unless waiting for DELETED", async () => {
+    const deleting = await run({ endpointIds: '*', lists: [service('DELETING', ['vpce-a'])] })
+    expect(deleting.result).toMatchObject({ outcome: 'unreachable', serviceDecided: true })
+    const teardown = await run({
+      endpointIds: '*',
+      waitFor: ['DELETED'],
+      lists: [service('DELETING', [])]
+    })
+    expect(teardown.result.outcome).toBe('reached')
+  })
+
+  it("with '*', waits while the service is WAITING_FOR_USER, then checks what it lists", async () => {
+    const { result, calls, info } = await run({
+      endpointIds: '*',
+      reads: { 'vpce-a': [state('AVAILABLE')] },
+      lists: [service('WAITING_FOR_USER'), service('INITIATING'), service('AVAILABLE', ['vpce-a'])]
+    })
+    expect(calls).toEqual(['list', 'list', 'list', 'vpce-a'])
+    expect(info[0]).toContain('is WAITING_FOR_USER and lists 0 endpoints')
+    expect(result.outcome).toBe('reached')
+  })
+
+  it("with '*', times out saying the service is still WAITING_FOR_USER", async () => {
+    const { result } = await run({
+      endpointIds: '*',
+      timeoutMs: 30_000,
+      lists: [service('WAITING_FOR_USER')]
+    })
+    expect(result).toMatchObject({ outcome: 'timeout', serviceDecided: true })
+    expect(result.message).toContain('it is still WAITING_FOR_USER')
+    expect(result.service?.status).toBe('WAITING_FOR_USER')
+    expect(adviceFor(result.outcome, result.error, { serviceStatus: 'WAITING_FOR_USER' })).toBe(
+      ADVICE.serviceWaitingForUser
+    )
+  })
+
+  it('reads the service once when named endpoints time out, and not after a failure to read', async () => {
+    const timedOut = await run({
+      timeoutMs: 20_000,
+      reads: { 'vpce-a': [state('PENDING')] },
+      lists: [service('WAITING_FOR_USER', ['vpce-a'])]
+    })
+    expect(timedOut.result.outcome).toBe('timeout')
+    expect(timedOut.calls.filter(call => call === 'list')).toHaveLength(1)
+    expect(timedOut.result.service?.status).toBe('WAITING_FOR_USER')
+
+    const refused = new AtlasApiError('Atlas answered HTTP 401.', 401, undefined)
+    const failed = await run({ reads: { 'vpce-a': [refused] } })
+    expect(failed.result.outcome).toBe('error')
+    expect(failed.calls).toEqual(['vpce-a'])
+    expect(failed.result.service).toBeUndefined()
   })
 })

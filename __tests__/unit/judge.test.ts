@@ -157,15 +157,23 @@ describe('messages', () => {
     const clock = new FakeClock()
     const deadline = new Deadline(clock, clock.now(), 5_000)
     clock.advance(4_530)
-    expect(timeoutMessage(deadline, 'AVAILABLE', [endpoint(state('PENDING'))], 2, 'no time was left')).toBe(
+    const options = { deadline, noun: 'AWS interface endpoint' }
+    expect(
+      timeoutMessage(options, 'AVAILABLE', [endpoint(state('PENDING'))], 2, 'no time was left', 4_500)
+    ).toBe(
       'Timed out waiting for AVAILABLE (timeout-seconds: 5): no time was left. Waited 4.5 s; the last status was PENDING (2 reads).'
     )
-    expect(timeoutMessage(deadline, '', [endpoint()], 0, 'gave up.')).toBe(
+    expect(timeoutMessage(options, '', [endpoint()], 0, 'gave up.', 4_500)).toBe(
       'Timed out waiting for a status (timeout-seconds: 5): gave up. Waited 4.5 s; no read succeeded.'
     )
     const several = [endpoint(state('AVAILABLE'), true), { ...endpoint(), id: 'vpce-2' }]
-    expect(timeoutMessage(deadline, 'AVAILABLE', several, 1, 'x')).toContain(
-      '1 of 2 endpoints are not there yet: vpce-2 (not read) (1 read).'
+    // Counts agree in number: "1 of 2 endpoints is".
+    expect(timeoutMessage(options, 'AVAILABLE', several, 1, 'x', 4_500)).toContain(
+      '1 of 2 endpoints is not there yet: vpce-2 (not read) (1 read).'
+    )
+    const three = [...several, { ...endpoint(), id: 'vpce-3' }]
+    expect(timeoutMessage(options, 'AVAILABLE', three, 1, 'x', 4_500)).toContain(
+      '2 of 3 endpoints are not there yet'
     )
   })
 })

@@ -101,35 +101,40 @@ describe('renderSummary: the first line states the verdict', () => {
     [
       'reached',
       endpoint(state('AVAILABLE'), { reached: true }),
-      '✅ Passed: the AWS interface endpoint is AVAILABLE',
+      '✅ Passed: the AWS interface endpoint vpce-0123456789abcdef0 is AVAILABLE; the deploy may go on',
       undefined
     ],
     [
       'reported',
       endpoint(state('PENDING')),
-      'ℹ️ Passed, read once: the AWS interface endpoint is PENDING',
+      'ℹ️ Passed, read once: the AWS interface endpoint vpce-0123456789abcdef0 is PENDING',
       undefined
     ],
     [
       'failed',
       endpoint(state('REJECTED')),
-      '❌ Blocked: the AWS interface endpoint is REJECTED',
-      ADVICE.rejected
+      '❌ Blocked: the AWS interface endpoint vpce-0123456789abcdef0 is REJECTED, which is listed in fail-on; the deploy should not go on',
+      ADVICE.rejectedAws
     ],
     [
       'unreachable',
       endpoint(state('AVAILABLE', { deleteRequested: true })),
-      '❌ Blocked: the AWS interface endpoint is being deleted',
+      '❌ Blocked: the AWS interface endpoint vpce-0123456789abcdef0 is being deleted',
       ADVICE.deleting
     ],
     [
       'timeout',
       endpoint(state('PENDING')),
-      '❌ Timed out: the AWS interface endpoint did not become AVAILABLE within 900 s',
+      '❌ Timed out after 900 s: the AWS interface endpoint vpce-0123456789abcdef0 did not become AVAILABLE',
       ADVICE.timeout
     ],
     ['cancelled', endpoint(state('PENDING')), '⏹️ Cancelled', ADVICE.cancelled],
-    ['error', endpoint(), '❌ Could not read the AWS interface endpoint', ADVICE.transient]
+    [
+      'error',
+      endpoint(),
+      '❌ Could not read the AWS interface endpoint vpce-0123456789abcdef0: the deploy should not go on',
+      ADVICE.transient
+    ]
   ]
 
   it.each(cases)('%s', (outcome, progress, start, advice) => {
@@ -269,7 +274,7 @@ describe('renderSummary: the page', () => {
     expect(Buffer.byteLength(html)).toBeLessThan(ONE_MIB)
     expect(rows(html, 1)).toHaveLength(50)
     expect(html.match(/<strong>Atlas says:<\/strong>/g)).toHaveLength(50)
-    expect(heading(html)).toContain('Blocked: vpce-7')
+    expect(heading(html)).toContain('Blocked: the AWS interface endpoint vpce-7 (one of 50) is REJECTED')
   })
 
   it('shows the settings, escaped, and says what an empty wait-for or fail-on means', () => {
@@ -288,7 +293,7 @@ describe('renderSummary: the page', () => {
 
 describe('adviceFor', () => {
   it.each<[string, unknown, Advice]>([
-    ['401', new AtlasApiError('x', 401, undefined), ADVICE.credentials],
+    ['401', new AtlasApiError('x', 401, undefined), ADVICE.credentialsApiKey],
     ['403', new AtlasApiError('x', 403, undefined), ADVICE.role],
     ['403 access list', new AtlasApiError('x', 403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST'), ADVICE.accessList],
     ['404', new AtlasApiError('x', 404, 'RESOURCE_NOT_FOUND'), ADVICE.ids],

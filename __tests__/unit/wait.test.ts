@@ -7,6 +7,8 @@ import {
   RetriesExhaustedError,
   TransientError
 } from '../../src/common/errors.js'
+import type { ServiceRead } from '../../src/atlas/client.js'
+import type { DeletionReads } from '../../src/wait/deletion.js'
 import { clockTime, FINAL_CHECK_MARGIN_MS, waitForStatus, type WaitOptions } from '../../src/wait/wait.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
 import { endpointState } from '../helpers/states.js'
@@ -16,6 +18,32 @@ const ID = 'vpce-0123456789abcdef0'
 const state = (status: string, extra: Partial<EndpointState> = {}): EndpointState =>
   endpointState(status, { endpointId: ID, ...extra })
 const gone = (): EndpointState => ({ ...state('DELETED'), notFound: true })
+const SERVICE_ID = '6a1b2c3d4e5f6a7b8c9d0e1f'
+const service = (endpointIds: string[], status = 'AVAILABLE'): ServiceRead => ({
+  found: true,
+  service: { status, errorMessage: null, endpointIds }
+})
+const serviceGone: ServiceRead = { found: false, errorCode: 'PRIVATE_ENDPOINT_SERVICE_NOT_FOUND' }
+
+/** The corroborating reads, scripted: the service's answers in turn, the project, the project's services. */
+function deletionReads(services: ServiceRead[], project = true, serviceIds: string[] = []) {
+  const calls: string[] = []
+  const reads: DeletionReads = {
+    readService: async () => {
+      calls.push('service')
+      return services[Math.min(calls.filter(c => c === 'service').length - 1, services.length - 1)]
+    },
+    projectExists: async () => {
+      calls.push('project')
+      return project
+    },
+    listServiceIds: async () => {
+      calls.push('services')
+      return serviceIds
+    }
+  }
+  return { reads, endpointServiceId: SERVICE_ID, calls }
+}
 
 type Step = EndpointState | Error | ((clock: FakeClock) => EndpointState)
 
@@ -84,7 +112,7 @@ describe('waitForStatus, one endpoint', () => {
     expect(calls).toHaveLength(4)
     expect(info).toHaveLength(4)
     expect(info[0]).toBe('[00:00] NONE: waiting for AVAILABLE; next check in 10 s.')
-    expect(info[3]).toBe('[00:30] AVAILABLE: reached; done.')
+    expect(info[3]).toBe('[00:30] AVAILABLE: reached.')
     expect(log.text('warning')).toBe('')
   })
 
@@ -165,11 +193,12 @@ describe('waitForStatus and deletion (deleteRequested)', () => {
         state('AVAILABLE', { deleteRequested: true }),
         state('DELETING', { deleteRequested: true }),
         gone()
-      ]
+      ],
+      deletion: deletionReads([service([])])
     })
     expect(result).toMatchObject({ outcome: 'reached', attempts: 3 })
     expect(result.message).toBe(
-      'The AWS interface endpoint is DELETED (not found: deleted, or the ID never existed).'
+      'The AWS interface endpoint is DELETED (not found, and the endpoint service confirms it).'
     )
     expect(result.history.map(change => change.status)).toEqual([
       'AVAILABLE (delete requested)',
@@ -195,6 +224,127 @@ describe('waitForStatus and deletion (deleteRequested)', () => {
     expect(off.result.outcome).toBe('reported')
     expect(off.result.message).toContain('request to delete it (deleteRequested: true)')
     expect(off.result.message).toContain('fail-on is empty')
+  })
+})
+
+describe('waitForStatus and DELETED: a 404 is corroborated by the endpoint service', () => {
+  const ID2 = 'vpce-0123456789abcdef1'
+
+  it('counts a 404 as DELETED when the service, read in the same check, no longer lists the endpoint', async () => {
+    const deletion = deletionReads([service([ID2])])
+    const { result, calls, log } = await run({
+      waitFor: ['DELETED'],
+      steps: [state('DELETING'), gone()],
+      deletion
+    })
+    expect(result.outcome).toBe('reached')
+    expect(calls).toEqual([ID, ID])
+    expect(deletion.calls).toEqual(['service'])
+    expect(log.text('warning')).toBe('')
+    expect(result.service?.endpointIds).toEqual([ID2])
+  })
+
+  it('keeps waiting while the service still lists the endpoint, and times out rather than pass', async () => {
+    const deletion = deletionReads([service([ID])])
+    const { result, info } = await run({ waitFor: ['DELETED'], steps: [gone()], deletion, timeoutMs: 30_000 })
+    expect(result.outcome).toBe('timeout')
+    expect(info[1]).toContain('not found, but the endpoint service still lists it: not deleted yet')
+  })
+
+  it('counts a gone service as proof only when the project is there, at most 3 extra requests per 404', async () => {
+    const deletion = deletionReads([serviceGone], true, ['0123456789abcdef01234567'])
+    const { result } = await run({ waitFor: ['DELETED'], steps: [state('DELETING'), gone()], deletion })
+    expect(result.outcome).toBe('reached')
+    expect(deletion.calls).toEqual(['service', 'project', 'services'])
+
+    const noProject = deletionReads([serviceGone], false)
+    const refused = await run({ waitFor: ['DELETED'], steps: [gone()], deletion: noProject })
+    expect(refused.result.outcome).toBe('error')
+    expect(refused.result.message).toContain('project-id is wrong')
+    expect(noProject.calls).toEqual(['service', 'project'])
+  })
+
+  it('fails on a never-seen endpoint ID within 2 edits of one the service lists', async () => {
+    const near = 'vpce-0123456789abcdef9'
+    const { result } = await run({
+      waitFor: ['DELETED'],
+      steps: [gone()],
+      deletion: deletionReads([service([near])])
+    })
+    expect(result.outcome).toBe('error')
+    expect(result.message).toBe(
+      `Atlas has no endpoint ${ID}; the endpoint service lists ${near}. Is endpoint-id mistyped?`
+    )
+  })
+
+  it('fails on a missing endpoint service whose ID is within 2 edits of one the project has', async () => {
+    const near = '6a1b2c3d4e5f6a7b8c9d0e2f'
+    const { result } = await run({
+      waitFor: ['DELETED'],
+      steps: [gone()],
+      deletion: deletionReads([serviceGone], true, [near])
+    })
+    expect(result.outcome).toBe('error')
+    expect(result.message).toContain(
+      `the project has the endpoint service ${near}. Is endpoint-service-id mistyped?`
+    )
+  })
+
+  it('passes a never-seen endpoint with no near ID, saying plainly that it was not found at the first read', async () => {
+    const { result, log } = await run({
+      waitFor: ['DELETED'],
+      steps: [gone()],
+      deletion: deletionReads([service(['vpce-fedcba98765432100'])])
+    })
+    expect(result.outcome).toBe('reached')
+    expect(log.text('warning')).toContain(
+      `${ID} was not found at its first read: it was deleted before this step, or it never existed; the endpoint service lists one endpoint: "vpce-fedcba98765432100".`
+    )
+    expect(result.notes).toHaveLength(1)
+  })
+
+  it('does not call a seen endpoint mistyped when a near ID is listed', async () => {
+    const { result } = await run({
+      waitFor: ['DELETED'],
+      steps: [state('DELETING'), gone()],
+      deletion: deletionReads([service(['vpce-0123456789abcdef9'])])
+    })
+    expect(result.outcome).toBe('reached')
+    expect(result.notes).toEqual([])
+  })
+})
+
+describe('waitForStatus with several endpoints: one-moment verdicts', () => {
+  const A = 'vpce-0000000000000000a'
+  const B = 'vpce-0000000000000000b'
+
+  it('reads an endpoint that arrived earlier again before passing (K - 1 extra reads at most)', async () => {
+    const { result, calls } = await run({
+      steps: { [A]: [state('AVAILABLE')], [B]: [state('PENDING'), state('AVAILABLE')] }
+    })
+    expect(result.outcome).toBe('reached')
+    expect(calls).toEqual([A, B, B, A])
+  })
+
+  it('fails when an endpoint that arrived turns REJECTED before the last one arrives', async () => {
+    const { result } = await run({
+      steps: { [A]: [state('AVAILABLE'), state('REJECTED')], [B]: [state('PENDING'), state('AVAILABLE')] }
+    })
+    expect(result.outcome).toBe('failed')
+    expect(result.decisive?.id).toBe(A)
+  })
+
+  it('keeps waiting when an endpoint that arrived is no longer there at the confirmation', async () => {
+    const { result, calls, info } = await run({
+      steps: {
+        [A]: [state('AVAILABLE'), state('PENDING'), state('AVAILABLE')],
+        [B]: [state('PENDING'), state('AVAILABLE')]
+      }
+    })
+    expect(result.outcome).toBe('reached')
+    // Check 3 finds A back; B, which arrived in check 2, is read again in the same moment.
+    expect(calls).toEqual([A, B, B, A, A, B])
+    expect(info.join('\n')).toContain(`${A}: PENDING: no longer AVAILABLE; waiting for it again`)
   })
 })
 

@@ -5,17 +5,31 @@ import type { Log } from '../common/log.js'
 import { endSentence, oneLine, quote } from '../common/text.js'
 import { retryAfterMs } from '../http/retry-after.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
-import { notFoundState, parseEndpoint, parseEndpointList, type EndpointState } from './endpoint.js'
 import {
+  notFoundState,
+  parseEndpoint,
+  parseEndpointService,
+  parseJson,
+  type EndpointState,
+  type ServiceState
+} from './endpoint.js'
+import {
+  ATLAS_ERROR_CODE,
   describeAnswer,
   hint,
-  PROJECT_NOT_FOUND_CODES,
+  NEVER_DELETED_CODES,
   readErrorBody,
   safeOrigin,
   type HintContext
 } from './errors.js'
+import { ResponseFormatError } from '../common/errors.js'
 
-export type { EndpointState } from './endpoint.js'
+export type { EndpointState, ServiceState } from './endpoint.js'
+
+const V2_ACCEPT = `application/vnd.atlas.${V2_VERSION}+json`
+
+/** The endpoint service, or the news that Atlas has no such service (a 404 of Atlas's own about it). */
+export type ServiceRead = { found: true; service: ServiceState } | { found: false; errorCode: string }
 
 export interface AtlasClientOptions {
   baseUrl: string
@@ -26,7 +40,10 @@ export interface AtlasClientOptions {
   /** Sends one authenticated request (API key or service account) through the bounded transport. */
   send: Send
   credentialKind: HintContext['credentialKind']
-  /** When deletion is the goal, a 404 about the endpoint (not the project) reads as DELETED. */
+  /**
+   * When deletion is the goal, a 404 about the endpoint (not the project) is reported as "not
+   * found": the wait then asks the endpoint service (and the project) whether it is really gone.
+   */
   notFoundIsDeleted: boolean
   log: Log
   /** For Retry-After given as an HTTP date. */
@@ -42,6 +59,8 @@ export class AtlasClient {
   private announced = false
   private readonly serviceUrl: string
   private readonly accept: string
+  /** The v2 root on base-url's origin: the project and the service list are read there on either API. */
+  readonly v2Root: string
 
   constructor(private readonly options: AtlasClientOptions) {
     const { baseUrl, api, cloud, projectId, endpointServiceId } = options
@@ -50,7 +69,8 @@ export class AtlasClient {
         ? ['groups', projectId, 'privateEndpoint', cloud.provider, 'endpointService', endpointServiceId]
         : ['groups', projectId, 'privateEndpoint', endpointServiceId]
     this.serviceUrl = `${baseUrl}/${segments.map(encodeURIComponent).join('/')}`
-    this.accept = api === 'v2' ? `application/vnd.atlas.${V2_VERSION}+json` : 'application/json'
+    this.accept = api === 'v2' ? V2_ACCEPT : 'application/json'
+    this.v2Root = baseUrl.replace(/\/v1\.0$/, '/v2')
   }
 
   /**
@@ -75,45 +95,98 @@ export class AtlasClient {
     if (
       response.status === 404 &&
       this.options.notFoundIsDeleted &&
-      this.isAboutTheEndpoint(text, response)
+      this.notFoundCode(text, response) !== undefined
     ) {
       return notFoundState(this.options.cloud, endpointId, text)
     }
     throw this.failure(response, text)
   }
 
-  /** The IDs of every endpoint of the endpoint service (for `endpoint-id: '*'`). */
-  async listEndpoints(): Promise<string[]> {
+  /**
+   * The endpoint service: its own status and message, and the IDs of its endpoints (for
+   * `endpoint-id: '*'`, and to corroborate a 404 while waiting for DELETED). With
+   * `missingIsNews`, a 404 of Atlas's own about the service is `found: false`; anything else
+   * that is not a 200 throws.
+   */
+  async readService(options: { missingIsNews: boolean } = { missingIsNews: false }): Promise<ServiceRead> {
     const response = await this.get(this.serviceUrl)
     const text = await response.text()
     if (response.status === 200)
-      return parseEndpointList(text, response.headers.get('content-type'), this.options.cloud)
-    // Deleting a service's last endpoint removes the service: when deletion is the goal, a
-    // missing service has no endpoints left.
-    if (response.status === 404 && this.options.notFoundIsDeleted && this.isAboutTheEndpoint(text, response))
-      return []
+      return {
+        found: true,
+        service: parseEndpointService(text, response.headers.get('content-type'), this.options.cloud)
+      }
+    const code =
+      response.status === 404 && options.missingIsNews ? this.notFoundCode(text, response) : undefined
+    if (code !== undefined) return { found: false, errorCode: code }
     throw this.failure(response, text)
   }
 
-  private async get(url: string): Promise<BufferedResponse> {
+  /**
+   * Whether the project exists (200) or Atlas says it does not (its own 404): the last word
+   * on a missing endpoint service, whose removal follows the removal of its last endpoint.
+   */
+  async projectExists(): Promise<boolean> {
+    const url = `${this.v2Root}/groups/${encodeURIComponent(this.options.projectId)}`
+    const response = await this.get(url, V2_ACCEPT)
+    const text = await response.text()
+    if (response.status === 200) {
+      const project = parseJson(text, response.headers.get('content-type'), 'the project resource')
+      if (project.id !== this.options.projectId) {
+        throw new ResponseFormatError(
+          `Atlas answered HTTP 200 for the project with a body whose id is not ${this.options.projectId}; check base-url.`
+        )
+      }
+      return true
+    }
+    if (response.status === 404 && readErrorBody(text, response.headers).isAtlasError) return false
+    throw this.failure(response, text)
+  }
+
+  /** The IDs of the project's endpoint services of this cloud (to name a near one when endpoint-service-id is missing). */
+  async listServiceIds(): Promise<string[]> {
+    const url = `${this.v2Root}/groups/${encodeURIComponent(this.options.projectId)}/privateEndpoint/${this.options.cloud.provider}/endpointService`
+    const response = await this.get(url, V2_ACCEPT)
+    const text = await response.text()
+    if (response.status !== 200) throw this.failure(response, text)
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      body = undefined
+    }
+    if (!Array.isArray(body) || body.length > 1000) {
+      throw new ResponseFormatError(
+        `Atlas answered HTTP 200 for the project's endpoint services with something that is not a list of them; check base-url.`
+      )
+    }
+    return body.flatMap(entry => {
+      const id =
+        typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).id : undefined
+      return typeof id === 'string' && /^[0-9a-f]{24}$/.test(id) ? [id] : []
+    })
+  }
+
+  private async get(url: string, accept = this.accept): Promise<BufferedResponse> {
     const response = await this.options.send(url, {
       method: 'GET',
-      headers: { Accept: this.accept, 'User-Agent': USER_AGENT }
+      headers: { Accept: accept, 'User-Agent': USER_AGENT }
     })
     this.announceDeprecation(response.headers)
     return response
   }
 
   /**
-   * A 404 means "deleted" only when Atlas itself says so about the endpoint or its service:
-   * its error JSON, with a code that is not about the project. A proxy's page, a wrong API root
-   * or a mistyped project ID must never pass a teardown gate.
+   * The code of a 404 that may mean "deleted": Atlas's own error JSON, with a code written as
+   * Atlas writes them and not about the project, the cloud or a malformed ID. A proxy's page, a
+   * wrong API root or a mistyped project ID never gets here. Even then it is only a claim: the
+   * wait corroborates it with the endpoint service before it counts as DELETED.
    */
-  private isAboutTheEndpoint(text: string, response: BufferedResponse): boolean {
+  private notFoundCode(text: string, response: BufferedResponse): string | undefined {
     const body = readErrorBody(text, response.headers)
-    return (
-      body.isAtlasError && body.errorCode !== undefined && !PROJECT_NOT_FOUND_CODES.includes(body.errorCode)
-    )
+    const code = body.errorCode
+    if (!body.isAtlasError || code === undefined || !ATLAS_ERROR_CODE.test(code)) return undefined
+    return NEVER_DELETED_CODES.includes(code) ? undefined : code
   }
 
   /** The error for an answer other than 200. */

@@ -145,3 +145,22 @@ export function safeStringify(value: unknown): string {
     return '(a value too deeply nested to show)'
   }
 }
+
+/** The endpoint service as Atlas describes it: its own status and message, and its endpoints. */
+export interface ServiceState {
+  /** INITIATING, AVAILABLE, WAITING_FOR_USER, FAILED, DELETING (or a newer one); undefined when absent. */
+  status: string | undefined
+  errorMessage: string | null
+  endpointIds: string[]
+}
+
+export function parseEndpointService(text: string, contentType: string | null, cloud: Cloud): ServiceState {
+  const record = parseJson(text, contentType, 'the endpoint service resource')
+  const status =
+    typeof record.status === 'string' && STATUS_NAME.test(record.status) ? record.status : undefined
+  return {
+    status,
+    errorMessage: typeof record.errorMessage === 'string' ? record.errorMessage : null,
+    endpointIds: parseEndpointList(text, contentType, cloud)
+  }
+}

@@ -10,7 +10,26 @@ import { oneLine, quote } from '../common/text.js'
 type HeaderReader = { get(name: string): string | null }
 
 /** A 404 with these codes is about the project, never about the endpoint: never "deleted". */
-export const PROJECT_NOT_FOUND_CODES = ['GROUP_NOT_FOUND', 'INVALID_GROUP_ID']
+export const PROJECT_NOT_FOUND_CODES = [
+  'GROUP_NOT_FOUND',
+  'INVALID_GROUP_ID',
+  'NOT_ATLAS_GROUP',
+  'INVALID_ATLAS_GROUP',
+  'ATLAS_GROUP'
+]
+
+/**
+ * 404 codes that say the request was wrong, not that the endpoint is gone: the project, the
+ * cloud in the path, or an ID Atlas cannot even parse. A teardown never passes on them.
+ */
+export const NEVER_DELETED_CODES = [
+  ...PROJECT_NOT_FOUND_CODES,
+  'PROVIDER_NOT_FOUND',
+  'PRIVATELINK_INTERFACE_ENDPOINT_ID_MALFORMED'
+]
+
+/** An Atlas error code as Atlas writes them; anything else (lower case, invisible characters) is not Atlas's. */
+export const ATLAS_ERROR_CODE = /^[A-Z][A-Z0-9_]{0,79}$/
 
 export interface AtlasErrorBody {
   /** True when the body is Atlas's error JSON (an object with a numeric `error` and a string `errorCode`). */

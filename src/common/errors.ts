@@ -103,3 +103,11 @@ export class NoEndpointsError extends Error {
     this.name = 'NoEndpointsError'
   }
 }
+
+/** An ID Atlas does not know, next to one it does: most likely a typo in the inputs. */
+export class MistypedIdError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'MistypedIdError'
+  }
+}

@@ -1,6 +1,8 @@
+import type { CloudProvider } from '../common/clouds.js'
 import {
   AtlasApiError,
   ConnectionError,
+  MistypedIdError,
   NoEndpointsError,
   ResponseFormatError,
   RetriesExhaustedError
@@ -31,8 +33,32 @@ export const ADVICE = {
     text: 'Fix the inputs as each message says; nothing was sent to Atlas.',
     section: 'invalid-inputs'
   },
-  rejected: {
-    text: 'Check that the endpoint was created for the endpoint service Atlas shows, in the same region (and AWS account, Azure subscription or Google Cloud project); then delete and recreate it.',
+  rejectedAws: {
+    text: 'Check that the interface endpoint was created for the endpoint service name Atlas shows, in the same AWS region and account; then delete and recreate it.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  rejectedAzure: {
+    text: 'Check that the private endpoint was created for the private link service Atlas shows, in the same Azure region and subscription; then delete and recreate it.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  rejectedGcp: {
+    text: 'Check that every forwarding rule points at the service attachment Atlas shows, in the same Google Cloud region and project; then delete and recreate the failed ones.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  serviceWaitingForUser: {
+    text: 'Create the endpoint in your cloud for the endpoint service Atlas shows, and add its ID to the endpoint service in Atlas (Network Access → Private Endpoint).',
+    section: 'the-endpoint-is-not-ready'
+  },
+  serviceInitiating: {
+    text: 'Atlas is still setting up the endpoint service, which can take minutes: raise timeout-seconds, or check the service in Atlas.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  serviceFailed: {
+    text: "Delete the endpoint service in Atlas (Network Access → Private Endpoint) and create it again; Atlas's message says why it failed.",
+    section: 'the-endpoint-is-not-ready'
+  },
+  serviceDeleting: {
+    text: 'Atlas is deleting the endpoint service: create a new one, or stop waiting for it.',
     section: 'the-endpoint-is-not-ready'
   },
   deleting: { text: 'Recreate the endpoint, or stop waiting for it.', section: 'the-endpoint-is-not-ready' },
@@ -44,8 +70,12 @@ export const ADVICE = {
     text: 'Nothing to fix: re-run the job when you need the answer.',
     section: 'the-endpoint-is-not-ready'
   },
-  credentials: {
-    text: 'Check that the key pair (or the service account ID and secret) is current and belongs together; rotate the secret in Atlas if it expired.',
+  credentialsApiKey: {
+    text: 'Check that public-key and private-key come from the same Atlas API key, and that the key still exists and has not expired.',
+    section: 'credentials-and-access'
+  },
+  credentialsServiceAccount: {
+    text: 'Check that client-id and client-secret belong to the same service account, and that it still exists; rotate the secret in Atlas if it expired.',
     section: 'credentials-and-access'
   },
   role: {
@@ -62,6 +92,10 @@ export const ADVICE = {
   },
   ids: {
     text: 'Copy project-id, endpoint-service-id and endpoint-id again from Atlas (Network Access → Private Endpoint) and from your cloud console.',
+    section: 'ids-and-urls'
+  },
+  mistyped: {
+    text: 'Compare the ID with the one Atlas has, named in the message, and correct endpoint-id or endpoint-service-id.',
     section: 'ids-and-urls'
   },
   baseUrl: {
@@ -86,26 +120,57 @@ export const ADVICE = {
   }
 } as const satisfies Record<string, Advice>
 
+/** What the advice depends on besides the outcome: the cloud, the credential, the endpoint service. */
+export interface AdviceContext {
+  provider?: CloudProvider
+  credentialKind?: 'api-key' | 'service-account'
+  /** The endpoint service's status, when it was read. */
+  serviceStatus?: string
+  /** The endpoint service's own status decided the run. */
+  serviceDecided?: boolean
+}
+
+const REJECTED: Record<CloudProvider, Advice> = {
+  AWS: ADVICE.rejectedAws,
+  AZURE: ADVICE.rejectedAzure,
+  GCP: ADVICE.rejectedGcp
+}
+
+/** What to do about an endpoint service in each status that keeps endpoints from being ready. */
+export const SERVICE_ADVICE: Record<string, Advice> = {
+  WAITING_FOR_USER: ADVICE.serviceWaitingForUser,
+  INITIATING: ADVICE.serviceInitiating,
+  FAILED: ADVICE.serviceFailed,
+  DELETING: ADVICE.serviceDeleting
+}
+
 /** The advice for how a run ended, or undefined when it passed. */
-export function adviceFor(outcome: Outcome, error?: unknown): Advice | undefined {
+export function adviceFor(
+  outcome: Outcome,
+  error?: unknown,
+  context: AdviceContext = {}
+): Advice | undefined {
+  const service = context.serviceStatus ? SERVICE_ADVICE[context.serviceStatus] : undefined
   switch (outcome) {
     case 'reached':
     case 'reported':
       return undefined
     case 'failed':
-      return ADVICE.rejected
+      return context.serviceDecided && service ? service : REJECTED[context.provider ?? 'AWS']
     case 'unreachable':
-      return ADVICE.deleting
+      return context.serviceDecided && service ? service : ADVICE.deleting
     case 'timeout':
-      return ADVICE.timeout
+      // An endpoint service that is not set up is why its endpoints are not ready.
+      return service ?? ADVICE.timeout
     case 'cancelled':
       return ADVICE.cancelled
     case 'error':
-      return adviceForError(error)
+      return adviceForError(error, context)
   }
 }
 
-function adviceForError(error: unknown): Advice {
+function adviceForError(error: unknown, context: AdviceContext): Advice {
+  if (error instanceof MistypedIdError) return ADVICE.mistyped
   if (error instanceof NoEndpointsError) return ADVICE.ids
   if (error instanceof RetriesExhaustedError) return ADVICE.transient
   if (error instanceof ResponseFormatError) return ADVICE.baseUrl
@@ -121,7 +186,9 @@ function adviceForError(error: unknown): Advice {
       case 404:
         return ADVICE.ids
       case 401:
-        return ADVICE.credentials
+        return context.credentialKind === 'service-account'
+          ? ADVICE.credentialsServiceAccount
+          : ADVICE.credentialsApiKey
       case 403:
         return ADVICE.role
       case 406:

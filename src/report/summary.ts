@@ -11,6 +11,7 @@ export interface SummaryReport extends VerdictInput {
   api: ApiVersion
   /** "API key abcdefgh" or "service account mdb_sa_id_…": never a secret. */
   credential: string
+  credentialKind?: 'api-key' | 'service-account'
   elapsedMs: number
   links: SummaryLinks
 }
@@ -40,12 +41,18 @@ export const MAX_SUMMARY_BYTES = 900 * 1024
 export function renderSummary(report: SummaryReport): string {
   const { result } = report
   const { mark, text } = verdict(report)
-  const advice = adviceFor(result.outcome, result.error)
+  const advice = adviceFor(result.outcome, result.error, {
+    provider: report.cloud.provider,
+    credentialKind: report.credentialKind,
+    serviceStatus: result.service?.status,
+    serviceDecided: result.serviceDecided
+  })
   const parts = [`<h2>${MARKS[mark]} ${esc(text)}</h2>`]
   // Atlas's own errorMessage is in the table, and the advice has its own line: the paragraph
   // says only what the heading and the table do not.
   const paragraph = explanation(result, advice)
   if (paragraph) parts.push(`<p>${esc(shorten(paragraph, 2 * MAX_CELL_TEXT))}</p>`)
+  parts.push(...serviceLine(result), ...notes(result))
   if (advice) parts.push(adviceLine(advice, report.links))
   parts.push(
     ...endpointTable(report),
@@ -60,6 +67,25 @@ function explanation(result: WaitResult, advice: Advice | undefined): string | u
   if (result.outcome === 'failed' || result.outcome === 'reached') return undefined
   if (result.outcome === 'reported' && !/Note:/.test(result.message)) return undefined
   return advice ? result.message.replace(` ${advice.text}`, '').replace(advice.text, '') : result.message
+}
+
+/** The endpoint service's own word, when it was read and is not simply AVAILABLE. */
+function serviceLine(result: WaitResult): string[] {
+  const service = result.service
+  // When the service decided the run, the paragraph above already says all of this.
+  if (!service || result.serviceDecided) return []
+  if (service.status === 'AVAILABLE' && !service.errorMessage) return []
+  const said = service.errorMessage
+    ? `Atlas says: ${shorten(service.errorMessage, MAX_CELL_TEXT, 'in this summary')}`
+    : 'Atlas gave no message.'
+  return [
+    `<p><strong>${esc(`The endpoint service is ${service.status ?? 'of no stated status'}:`)}</strong> ${esc(said)}</p>`
+  ]
+}
+
+/** What a reader must know even when the step passed (an endpoint never seen, for one). */
+function notes(result: WaitResult): string[] {
+  return (result.notes ?? []).map(note => `<p>⚠️ ${esc(shorten(note, MAX_CELL_TEXT, 'in this summary'))}</p>`)
 }
 
 function adviceLine(advice: Advice, links: SummaryLinks): string {
@@ -118,6 +144,9 @@ function settings(report: SummaryReport): string[] {
     ['Endpoint service', `<code>${esc(report.endpointServiceId)}</code>`],
     ['Cloud', esc(`${report.cloud.provider}, Atlas API ${report.api}`)],
     ['Signed in with', esc(report.credential)],
+    ...(report.result.service?.status
+      ? ([['Endpoint service status', esc(report.result.service.status)]] as [string, string][])
+      : []),
     ['Waiting for', report.waitFor.length > 0 ? esc(report.waitFor.join(' or ')) : 'nothing: read once'],
     ['Fails on', report.failOn.length > 0 ? esc(report.failOn.join(', ')) : 'nothing (fail-on is empty)'],
     ['Reads', String(report.result.attempts)],

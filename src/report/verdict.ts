@@ -1,6 +1,8 @@
 import type { EndpointState } from '../atlas/client.js'
 import type { Cloud } from '../common/clouds.js'
+import { MistypedIdError } from '../common/errors.js'
 import { seconds } from '../common/text.js'
+import { naming } from '../wait/messages.js'
 import type { EndpointProgress, WaitResult } from '../wait/wait.js'
 
 /**
@@ -40,40 +42,48 @@ export function statusMark(
   return readOnce ? 'ℹ️' : '⏳'
 }
 
+/** Whether the run is a teardown gate (waiting for deletion): its words are about the teardown, not a deploy. */
+export function isTeardown(waitFor: string[]): boolean {
+  return waitFor.includes('DELETED') || waitFor.includes('DELETING')
+}
+
 /** The first line: the answer to "may we deploy?", in words, agreeing with the step's result. */
 export function verdict(report: VerdictInput): { mark: Mark; text: string } {
   const { result, cloud } = report
   const decisive = result.decisive
-  const several = result.endpoints.length > 1
-  const what = several ? `${result.endpoints.length} ${cloud.noun}s` : `the ${cloud.noun}`
+  const total = result.endpoints.length
+  const deciding =
+    result.deciding && result.deciding.length > 0 ? result.deciding : decisive ? [decisive] : []
+  const who = naming(deciding, total, cloud.noun)
   const status = decisive?.last?.notFound ? 'DELETED' : decisive?.last?.status
   const target = report.waitFor.join(' or ')
-  if (result.endpoints.length === 0) {
-    // endpoint-id '*' and the service lists none: nothing was read.
-    return result.outcome === 'reached'
-      ? { mark: 'passed', text: 'Passed: the endpoint service has no endpoints left; every one is DELETED' }
-      : verdictWithoutEndpoints(result.outcome)
-  }
-  // A teardown gate lets the workflow go on; a deploy gate, the deploy.
-  const next =
-    report.waitFor.includes('AVAILABLE') || report.waitFor.length === 0 ? 'the deploy' : 'the workflow'
+  // A teardown gate lets the teardown go on; a deploy gate, the deploy.
+  const next = isTeardown(report.waitFor)
+    ? 'the teardown'
+    : report.waitFor.includes('AVAILABLE') || report.waitFor.length === 0
+      ? 'the deploy'
+      : 'the workflow'
+  const waited = seconds(result.waitedMs ?? report.timeoutMs)
+  if (result.serviceDecided || total === 0) return verdictOfTheService(report, next, waited)
   switch (result.outcome) {
     case 'reached':
       return {
         mark: 'passed',
-        text: several
-          ? `Passed: all ${what} reached ${target}; ${next} may go on`
-          : `Passed: ${what} is ${status}; ${next} may go on`
+        text:
+          total > 1
+            ? `Passed: all ${total} ${cloud.noun}s reached ${target}; ${next} may go on`
+            : `Passed: ${who} is ${status}; ${next} may go on`
       }
     case 'reported':
       return {
         mark: 'informed',
-        text: several
-          ? `Passed, read once: ${what} were read; the workflow decides what to do`
-          : `Passed, read once: ${what} is ${status}; the workflow decides what to do`
+        text:
+          total > 1
+            ? `Passed, read once: ${total} ${cloud.noun}s were read; the workflow decides what to do`
+            : `Passed, read once: ${who} is ${status}; the workflow decides what to do`
       }
     case 'failed': {
-      const subject = several ? `${decisive?.id} (one of ${result.endpoints.length} ${cloud.noun}s)` : what
+      const of = total > 1 ? ` (one of ${total})` : ''
       // On GCP the group may be fine while one of its forwarding rules failed.
       const rule =
         status !== undefined && report.failOn.includes(status)
@@ -82,24 +92,26 @@ export function verdict(report: VerdictInput): { mark: Mark; text: string } {
       return {
         mark: 'blocked',
         text: rule
-          ? `Blocked: the forwarding rule ${rule.name} of ${subject} is ${rule.status}, which is listed in fail-on`
-          : `Blocked: ${subject} is ${status}, which is listed in fail-on`
+          ? `Blocked: the forwarding rule ${rule.name} of ${who}${of} is ${rule.status}, which is listed in fail-on; ${next} should not go on`
+          : `Blocked: ${who}${of} is ${status}, which is listed in fail-on; ${next} should not go on`
       }
     }
     case 'unreachable':
       return {
         mark: 'blocked',
-        text: `Blocked: ${several ? `${decisive?.id} (one of ${result.endpoints.length} ${cloud.noun}s)` : what} is being deleted and can no longer become ${target || 'ready'}`
+        text: `Blocked: ${who}${total > 1 ? ` (one of ${total})` : ''} is being deleted and can no longer become ${target || 'ready'}`
       }
     case 'timeout':
       return {
         mark: 'blocked',
-        text: `Timed out: ${what} did not become ${target || 'readable'} within ${seconds(report.timeoutMs)}`
+        text: `Timed out after ${waited}: ${who} did not become ${target || 'readable'}; ${next} should not go on`
       }
     case 'cancelled':
       return { mark: 'stopped', text: 'Cancelled: the step stopped before it had an answer' }
     case 'error':
-      return { mark: 'blocked', text: `Could not read ${what}: the deploy should not go on` }
+      return result.error instanceof MistypedIdError
+        ? { mark: 'blocked', text: `Blocked: an ID looks mistyped; ${next} should not go on` }
+        : { mark: 'blocked', text: `Could not read ${who}: ${next} should not go on` }
   }
 }
 
@@ -107,9 +119,39 @@ function failingRule(state: EndpointState | undefined, failOn: string[]) {
   return state?.forwardingRules.find(rule => failOn.includes(rule.status))
 }
 
-function verdictWithoutEndpoints(outcome: WaitResult['outcome']): { mark: Mark; text: string } {
-  if (outcome === 'cancelled')
-    return { mark: 'stopped', text: 'Cancelled: the step stopped before it had an answer' }
-  if (outcome === 'timeout') return { mark: 'blocked', text: 'Timed out listing the endpoint service' }
-  return { mark: 'blocked', text: 'Could not list the endpoints: the deploy should not go on' }
+/** The verdict when no endpoint was read, or the endpoint service's own status decided. */
+function verdictOfTheService(
+  report: VerdictInput,
+  next: string,
+  waited: string
+): { mark: Mark; text: string } {
+  const { result } = report
+  const service = result.service?.status
+  switch (result.outcome) {
+    case 'reached':
+      return { mark: 'passed', text: `Passed: the endpoint service has no endpoints left; ${next} may go on` }
+    case 'cancelled':
+      return { mark: 'stopped', text: 'Cancelled: the step stopped before it had an answer' }
+    case 'failed':
+      return {
+        mark: 'blocked',
+        text: `Blocked: the endpoint service is ${service}; ${next} should not go on`
+      }
+    case 'unreachable':
+      return {
+        mark: 'blocked',
+        text: `Blocked: the endpoint service is being deleted; ${next} should not go on`
+      }
+    case 'timeout':
+      return {
+        mark: 'blocked',
+        text: service
+          ? `Timed out after ${waited}: the endpoint service is still ${service}; ${next} should not go on`
+          : `Timed out listing the endpoint service; ${next} should not go on`
+      }
+    default:
+      return result.error instanceof MistypedIdError
+        ? { mark: 'blocked', text: `Blocked: an ID looks mistyped; ${next} should not go on` }
+        : { mark: 'blocked', text: `Could not list the endpoints: ${next} should not go on` }
+  }
 }

@@ -1,59 +1,17 @@
-import type { EndpointState } from '../atlas/client.js'
+import type { EndpointState, ServiceState } from '../atlas/client.js'
 import type { Clock, Deadline } from '../common/clock.js'
-import { CancelledError, DeadlineError, TransientError } from '../common/errors.js'
+import { DELETED } from '../common/clouds.js'
+import { CancelledError, DeadlineError, MistypedIdError, TransientError } from '../common/errors.js'
 import type { Log } from '../common/log.js'
 import { quote, seconds } from '../common/text.js'
+import { describeListing, nearListedId, proveDeletion, stillListed, type DeletionReads } from './deletion.js'
 import { judge, type Goals } from './judge.js'
+import { boundedPool, type ReadPool } from './pool.js'
+import type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
 import { withRetries } from './retry.js'
-import { failedMessage, timeoutMessage, unreachableMessage } from './messages.js'
+import { failedMessage, reachedMessage, timeoutMessage, unreachableMessage, waitedFor } from './messages.js'
 
-/** How a run ended. */
-export type Outcome =
-  /** Every endpoint reached a status in `wait-for`. */
-  | 'reached'
-  /** Read once (no `wait-for`), and nothing failed. */
-  | 'reported'
-  /** An endpoint read a status in `fail-on`. */
-  | 'failed'
-  /** An endpoint can no longer reach a wanted status: it is being deleted. */
-  | 'unreachable'
-  /** The deadline passed first. */
-  | 'timeout'
-  | 'cancelled'
-  /** A request failed for good (bad credentials, wrong ID, retries exhausted, unreadable response). */
-  | 'error'
-
-export interface StatusChange {
-  /** Milliseconds since the step started. */
-  atMs: number
-  endpointId: string
-  status: string
-}
-
-/** What is known of one endpoint so far. */
-export interface EndpointProgress {
-  /** The ID as given (decoded). */
-  id: string
-  last?: EndpointState
-  reached: boolean
-  /** When it reached a wanted status, in milliseconds since the step started. */
-  reachedAtMs?: number
-}
-
-export interface WaitResult {
-  outcome: Outcome
-  /** What happened, in a sentence or two a person can act on. */
-  message: string
-  endpoints: EndpointProgress[]
-  /** The endpoint that decided the outcome: the first to fail, the last to arrive, the first missing. */
-  decisive?: EndpointProgress
-  /** Status reads that got a status back, over all endpoints (retried failures not counted). */
-  attempts: number
-  /** Each change of an endpoint's status, starting with the first one read. */
-  history: StatusChange[]
-  /** What stopped the run, when the outcome is 'error' (the summary picks its advice by it). */
-  error?: unknown
-}
+export type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
 
 export interface WaitOptions extends Goals {
   endpointIds: string[]
@@ -61,6 +19,10 @@ export interface WaitOptions extends Goals {
   maxRetries: number
   /** One status read of one endpoint; throws TransientError for what is worth retrying. */
   read: (endpointId: string) => Promise<EndpointState>
+  /** When deletion is the goal: the reads that corroborate a 404 (the endpoint service, the project). */
+  deletion?: { reads: DeletionReads; endpointServiceId: string }
+  /** The endpoint service as it was last read before the wait (endpoint-id '*'). */
+  service?: ServiceState
   /** Known statuses of the cloud, to warn once about a status this version does not know. */
   knownStatuses: readonly string[]
   /** What is being checked, for messages: "AWS interface endpoint". */
@@ -72,158 +34,394 @@ export interface WaitOptions extends Goals {
   signal: AbortSignal
   random: () => number
   log: Log
+  /** Runs the reads of a check (default: at most 8 at once). */
+  pool?: ReadPool
 }
 
 /** The last check comes this long before the deadline, so that its request has time to answer. */
 export const FINAL_CHECK_MARGIN_MS = 500
+/** Reads of one check in flight at once. */
+export const MAX_READS_IN_FLIGHT = 8
+
+/** Why a round of reads ended the run early. */
+class RunEnded {
+  constructor(readonly result: WaitResult) {}
+}
 
 /**
- * The poll loop: each check reads every endpoint that has not arrived yet, one after another
- * (one Digest challenge serves them all, and the nonce count stays in order), until all have
- * arrived, one fails or can no longer arrive, or the deadline passes. Never throws: every
- * ending is a WaitResult, so outputs and the summary can be written for all of them.
+ * The poll loop. Each check reads, concurrently, every endpoint that has not arrived yet; when
+ * all have, it reads again those that arrived in earlier checks, so that a pass is about one
+ * moment, not a collage of old answers. A 404 while waiting for deletion is corroborated by the
+ * endpoint service before it counts. Ends when all have arrived, one fails or can no longer
+ * arrive, or the deadline passes. Never throws: every ending is a WaitResult, so outputs and
+ * the summary can be written for all of them.
  */
 export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
-  const { waitFor, intervalMs, clock, deadline, log } = options
-  const endpoints: EndpointProgress[] = options.endpointIds.map(id => ({ id, reached: false }))
-  const history: StatusChange[] = []
-  const several = endpoints.length > 1
-  let attempts = 0
-  let warnedUnknown = false
-  let current: EndpointProgress | undefined
-  const target = waitFor.join(' or ')
-  const at = (): string => `[${clockTime(deadline.elapsed())}]`
-  const who = (endpoint: EndpointProgress): string => (several ? `${endpoint.id}: ` : '')
-  const end = (outcome: Outcome, message: string, decisive?: EndpointProgress): WaitResult => ({
-    outcome,
-    message,
-    endpoints,
-    decisive,
-    attempts,
-    history
-  })
-  /** The pause before the next check: the interval, shortened so that a last check comes before the deadline. */
-  const nextPause = (): number => Math.min(intervalMs, deadline.remaining() - FINAL_CHECK_MARGIN_MS)
+  return new WaitRun(options).run()
+}
 
-  try {
-    for (;;) {
-      let reportNote: string | undefined
-      for (const endpoint of endpoints.filter(candidate => !candidate.reached)) {
-        current = endpoint
-        const state = await withRetries(() => options.read(endpoint.id), {
-          maxRetries: options.maxRetries,
-          clock,
-          deadline,
-          signal: options.signal,
-          random: options.random,
-          onRetry: ({ error, failures, delayMs }) =>
-            log.info(
-              `${at()} ${who(endpoint)}${error.message} Retry ${failures} of ${options.maxRetries} in ${seconds(delayMs)}.`
+class WaitRun {
+  private readonly endpoints: EndpointProgress[]
+  private readonly history: StatusChange[] = []
+  private readonly several: boolean
+  private readonly target: string
+  private readonly pool: ReadPool
+  private readonly notes: string[] = []
+  private attempts = 0
+  private warnedUnknown = false
+  private check = 0
+  private service: ServiceState | undefined
+  /** Endpoints Atlas answered 404 for in this check, waiting for the service to corroborate it. */
+  private unproven = new Set<EndpointProgress>()
+  /** The endpoint whose read was going on when an error stopped the run. */
+  private current: EndpointProgress | undefined
+  private reportNote: string | undefined
+
+  constructor(private readonly options: WaitOptions) {
+    this.endpoints = options.endpointIds.map(id => ({ id, reached: false }))
+    this.several = this.endpoints.length > 1
+    this.target = options.waitFor.join(' or ')
+    this.pool = options.pool ?? boundedPool(MAX_READS_IN_FLIGHT)
+    this.service = options.service
+  }
+
+  async run(): Promise<WaitResult> {
+    const { waitFor, clock, options } = { ...this.options, options: this.options }
+    try {
+      for (;;) {
+        this.check += 1
+        this.unproven.clear()
+        await this.readRound(this.endpoints.filter(endpoint => !endpoint.reached))
+        // One moment: when all have arrived, those that arrived earlier are read again.
+        if (waitFor.length > 0 && this.endpoints.every(e => e.reached || this.unproven.has(e))) {
+          const earlier = this.endpoints.filter(e => e.reached && e.readInCheck !== this.check)
+          if (earlier.length > 0) {
+            this.options.log.info(
+              `${this.at()} ${earlier.length === 1 ? `${earlier[0].id} arrived` : `${earlier.length} endpoints arrived`} in an earlier check; reading ${earlier.length === 1 ? 'it' : 'them'} again, so that the verdict is about one moment.`
             )
-        })
-        attempts += 1
-        const previous = endpoint.last
-        endpoint.last = state
-        // A delete request decides a run as surely as a status does: the history shows both.
-        if (previous?.status !== state.status || previous.deleteRequested !== state.deleteRequested) {
-          const status = state.deleteRequested ? `${state.status} (delete requested)` : state.status
-          history.push({ atMs: deadline.elapsed(), endpointId: endpoint.id, status })
+            await this.readRound(earlier)
+          }
         }
-        if (!warnedUnknown && !state.notFound && !options.knownStatuses.includes(state.status)) {
-          warnedUnknown = true
-          log.warning(
-            `Atlas reported the status ${quote(state.status)}, which this version of the action does not know. It is reported as is${waitFor.length > 0 ? `; the step keeps waiting for ${target}` : ''}.`,
-            'Unknown status'
+        if (this.unproven.size > 0) await this.corroborate()
+
+        if (waitFor.length === 0) return this.reported()
+        if (this.endpoints.every(endpoint => endpoint.reached)) return this.passed()
+        const pause = this.nextPause()
+        if (pause <= 0) {
+          this.options.log.info(
+            `${this.at()} Not ${this.target} yet, and no time is left for another check before the deadline; stopping.`
+          )
+          return this.timedOut('no time was left for another check.')
+        }
+        this.current = undefined
+        await clock.sleep(pause, options.signal)
+      }
+    } catch (error) {
+      if (error instanceof RunEnded) return error.result
+      return this.stopped(error)
+    }
+  }
+
+  /** Reads the endpoints concurrently, then takes the answers in input order. */
+  private async readRound(endpoints: EndpointProgress[]): Promise<void> {
+    if (endpoints.length === 0) return
+    const stop = new AbortController()
+    const results = await this.pool.run(
+      endpoints.map(endpoint => async () => {
+        const state = await this.readWithRetries(endpoint, stop.signal)
+        // Fail fast: a fail-on status (or a deletion) ends the run; reads not started never start.
+        const verdict = state.notFound ? undefined : judge(state, this.options)
+        if (verdict?.kind === 'failed' || verdict?.kind === 'unreachable') stop.abort()
+        return state
+      }),
+      stop.signal
+    )
+    // Answers are taken in input order, whatever order they came in; the first failure in that
+    // order is the one reported.
+    let firstError: { endpoint: EndpointProgress; error: unknown } | undefined
+    for (const [index, endpoint] of endpoints.entries()) {
+      const settled = results[index]
+      if (settled === undefined) continue
+      if (settled.status === 'rejected') {
+        firstError ??= { endpoint, error: settled.reason }
+        continue
+      }
+      this.take(endpoint, settled.value)
+    }
+    if (firstError) {
+      this.current = firstError.endpoint
+      throw firstError.error
+    }
+  }
+
+  private async readWithRetries(endpoint: EndpointProgress, stop: AbortSignal): Promise<EndpointState> {
+    const { clock, deadline, log } = this.options
+    return withRetries(
+      () => {
+        if (stop.aborted) throw new CancelledError('a failing endpoint')
+        return this.options.read(endpoint.id)
+      },
+      {
+        maxRetries: this.options.maxRetries,
+        clock,
+        deadline,
+        signal: this.options.signal,
+        random: this.options.random,
+        onRetry: ({ error, failures, delayMs }) => {
+          if (!stop.aborted)
+            log.info(
+              `${this.at()} ${this.who(endpoint)}${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
+            )
+        }
+      }
+    )
+  }
+
+  /** One answer: recorded, logged and judged. Throws RunEnded when it decides the run. */
+  private take(endpoint: EndpointProgress, state: EndpointState): void {
+    const { log, waitFor } = this.options
+    this.attempts += 1
+    endpoint.readInCheck = this.check
+    const previous = endpoint.last
+    endpoint.last = state
+    if (state.notFound) {
+      // A claim to check with the endpoint service before it counts.
+      this.unproven.add(endpoint)
+      endpoint.reached = false
+      endpoint.reachedAtMs = undefined
+      log.info(
+        `${this.at()} ${this.who(endpoint)}not found (HTTP 404); asking the endpoint service whether it is gone.`
+      )
+      return
+    }
+    endpoint.seen = true
+    this.record(endpoint, previous, state)
+    if (!this.warnedUnknown && !this.options.knownStatuses.includes(state.status)) {
+      this.warnedUnknown = true
+      log.warning(
+        `Atlas reported the status ${quote(state.status)}, which this version of the action does not know. It is reported as is${waitFor.length > 0 ? `; the step keeps waiting for ${this.target}` : ''}.`,
+        'Unknown status'
+      )
+    }
+    this.judgeAndLog(endpoint, state, state.status)
+  }
+
+  private judgeAndLog(endpoint: EndpointProgress, state: EndpointState, shown: string): void {
+    const { log } = this.options
+    const verdict = judge(state, this.options)
+    switch (verdict.kind) {
+      case 'failed':
+        log.info(`${this.at()} ${this.who(endpoint)}${shown}: listed in fail-on; stopping.`)
+        throw new RunEnded(
+          this.end(
+            'failed',
+            failedMessage(
+              this.options.noun,
+              endpoint,
+              verdict.why,
+              this.options.advice[verdict.failingStatus]
+            ),
+            [endpoint]
+          )
+        )
+      case 'unreachable':
+        log.info(`${this.at()} ${this.who(endpoint)}${shown}: being deleted; stopping.`)
+        throw new RunEnded(
+          this.end('unreachable', unreachableMessage(this.options.noun, endpoint, verdict.why, this.target), [
+            endpoint
+          ])
+        )
+      case 'reported':
+        this.reportNote ??= verdict.note
+        log.info(
+          `${this.at()} ${this.who(endpoint)}${shown}: read once (no wait-for)${verdict.note ? `; ${verdict.note}` : ''}; done.`
+        )
+        return
+      case 'reached': {
+        const again = endpoint.reached
+        endpoint.reached = true
+        if (!again) endpoint.reachedAtMs = this.options.deadline.elapsed()
+        const left = this.endpoints.filter(candidate => !candidate.reached).length
+        const more = this.several && left > 0 ? ` (${left} still to come)` : ''
+        log.info(`${this.at()} ${this.who(endpoint)}${shown}: ${again ? 'still there' : 'reached'}${more}.`)
+        return
+      }
+      case 'waiting':
+        if (endpoint.reached) {
+          endpoint.reached = false
+          endpoint.reachedAtMs = undefined
+          log.info(
+            `${this.at()} ${this.who(endpoint)}${shown}: no longer ${this.target}; waiting for it again${this.pauseNote()}.`
+          )
+          return
+        }
+        log.info(`${this.at()} ${this.who(endpoint)}${shown}: waiting for ${this.target}${this.pauseNote()}.`)
+    }
+  }
+
+  /** The history records each change of status (or of a delete request) of each endpoint. */
+  private record(
+    endpoint: EndpointProgress,
+    previous: EndpointState | undefined,
+    state: EndpointState
+  ): void {
+    const status = state.notFound ? DELETED : state.status
+    const before = previous?.notFound ? DELETED : previous?.status
+    if (before !== status || previous?.deleteRequested !== state.deleteRequested) {
+      const shown = state.deleteRequested ? `${status} (delete requested)` : status
+      this.history.push({ atMs: this.options.deadline.elapsed(), endpointId: endpoint.id, status: shown })
+    }
+  }
+
+  /**
+   * The endpoint service's word on the endpoints Atlas answered 404 for in this check: gone
+   * when it no longer lists them (or is gone itself, with the project there); "not yet" when it
+   * still lists them; a mistyped ID when it lists a near one and this run never saw the
+   * endpoint.
+   */
+  private async corroborate(): Promise<void> {
+    const { deletion, log } = this.options
+    const unproven = this.endpoints.filter(endpoint => this.unproven.has(endpoint))
+    if (!deletion) throw new Error('A 404 was read as a deletion without a way to corroborate it.')
+    this.current = unproven[0]
+    const proof = await proveDeletion(deletion.reads, deletion.endpointServiceId, (read, what) =>
+      withRetries(read, {
+        maxRetries: this.options.maxRetries,
+        clock: this.options.clock,
+        deadline: this.options.deadline,
+        signal: this.options.signal,
+        random: this.options.random,
+        onRetry: ({ error, failures, delayMs }) =>
+          log.info(
+            `${this.at()} Reading ${what}: ${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
+          )
+      })
+    )
+    if (proof.kind === 'listing') this.service = proof.service
+    const checked = this.endpoints.map(endpoint => endpoint.id)
+    for (const endpoint of unproven) {
+      const state = endpoint.last as EndpointState
+      if (proof.kind === 'listing' && stillListed(proof.service, endpoint.id)) {
+        log.info(
+          `${this.at()} ${this.who(endpoint)}not found, but the endpoint service still lists it: not deleted yet${this.pauseNote()}.`
+        )
+        continue
+      }
+      if (proof.kind === 'listing' && !endpoint.seen) {
+        const near = nearListedId(proof.service, endpoint.id, checked)
+        if (near !== undefined) {
+          throw new MistypedIdError(
+            `Atlas has no endpoint ${endpoint.id}; the endpoint service lists ${near}. Is endpoint-id mistyped?`
           )
         }
-        const shown = state.notFound ? 'not found (deleted, or the ID never existed)' : state.status
-        const verdict = judge(state, options)
-        switch (verdict.kind) {
-          case 'failed':
-            log.info(`${at()} ${who(endpoint)}${shown}: listed in fail-on; stopping.`)
-            return end(
-              'failed',
-              failedMessage(options.noun, endpoint, verdict.why, options.advice[verdict.failingStatus]),
-              endpoint
-            )
-          case 'unreachable':
-            log.info(`${at()} ${who(endpoint)}${shown}: being deleted; stopping.`)
-            return end(
-              'unreachable',
-              unreachableMessage(options.noun, endpoint, verdict.why, target),
-              endpoint
-            )
-          case 'reported':
-            reportNote ??= verdict.note
-            log.info(
-              `${at()} ${who(endpoint)}${shown}: read once (no wait-for)${verdict.note ? `; ${verdict.note}` : ''}; done.`
-            )
-            break
-          case 'reached': {
-            endpoint.reached = true
-            endpoint.reachedAtMs = deadline.elapsed()
-            const left = endpoints.filter(candidate => !candidate.reached).length
-            log.info(
-              `${at()} ${who(endpoint)}${shown}: reached${left > 0 ? ` (${left} still to come)` : ''}; done.`
-            )
-            break
-          }
-          case 'waiting':
-            log.info(
-              `${at()} ${who(endpoint)}${shown}: waiting for ${target}${pauseNote(nextPause(), intervalMs)}.`
-            )
-        }
       }
-
-      if (waitFor.length === 0) {
-        const last = endpoints[endpoints.length - 1]
-        const noun = several
-          ? `${endpoints.length} endpoints were read`
-          : `The ${options.noun} is ${last.last?.status}`
-        const note = reportNote ? ` Note: ${reportNote}; fail-on is empty, so the step does not fail.` : ''
-        return end('reported', `${noun}.${note}`, last)
+      if (!endpoint.seen) {
+        const holds =
+          proof.kind === 'listing'
+            ? `the endpoint service lists ${describeListing(proof.service)}`
+            : `the endpoint service ${deletion.endpointServiceId} is gone too (Atlas removes a service with its last endpoint), and the project has no endpoint service with a similar ID`
+        const note = `${endpoint.id} was not found at its first read: it was deleted before this step, or it never existed; ${holds}.`
+        this.notes.push(note)
+        log.warning(note, 'Not found at the first read')
+        endpoint.seen = true // said once
       }
-      if (endpoints.every(endpoint => endpoint.reached)) {
-        const lastToArrive = [...endpoints].sort((a, b) => (a.reachedAtMs ?? 0) - (b.reachedAtMs ?? 0)).pop()
-        const message = several
-          ? `All ${endpoints.length} endpoints reached ${target}.`
-          : `The ${options.noun} is ${lastToArrive?.last?.notFound ? 'DELETED (not found: deleted, or the ID never existed)' : lastToArrive?.last?.status}.`
-        return end('reached', message, lastToArrive)
-      }
-      const pause = nextPause()
-      if (pause <= 0) {
-        const missing = endpoints.find(endpoint => !endpoint.reached)
-        log.info(
-          `${at()} Not ${target} yet, and no time is left for another check before the deadline; stopping.`
-        )
-        return end(
-          'timeout',
-          timeoutMessage(deadline, target, endpoints, attempts, 'no time was left for another check.'),
-          missing
-        )
-      }
-      current = undefined
-      await clock.sleep(pause, options.signal)
+      this.record(endpoint, undefined, state)
+      this.judgeAndLog(endpoint, state, `${DELETED} (not found, and the endpoint service confirms it)`)
     }
-  } catch (error) {
-    const decisive = current ?? endpoints.find(endpoint => !endpoint.reached)
+  }
+
+  private reported(): WaitResult {
+    const last = this.endpoints[this.endpoints.length - 1]
+    const noun = this.several
+      ? `${this.endpoints.length} endpoints were read`
+      : `The ${this.options.noun} is ${shownStatus(last.last)}`
+    const note = this.reportNote
+      ? ` Note: ${this.reportNote}; fail-on is empty, so the step does not fail.`
+      : ''
+    return this.end('reported', `${noun}.${note}`, [last])
+  }
+
+  private passed(): WaitResult {
+    const lastToArrive = [...this.endpoints]
+      .sort((a, b) => (a.reachedAtMs ?? 0) - (b.reachedAtMs ?? 0))
+      .pop() as EndpointProgress
+    return this.end('reached', reachedMessage(this.options.noun, this.endpoints, this.target), [lastToArrive])
+  }
+
+  private timedOut(why: string): WaitResult {
+    const missing = this.endpoints.filter(endpoint => !endpoint.reached)
+    return this.end(
+      'timeout',
+      timeoutMessage(this.options, this.target, this.endpoints, this.attempts, why, this.waited()),
+      missing
+    )
+  }
+
+  /** How a run ends when a read threw: cancelled, out of time, or a failure to read. */
+  private stopped(error: unknown): WaitResult {
+    const decisive = this.current ?? this.endpoints.find(endpoint => !endpoint.reached)
     if (error instanceof CancelledError) {
-      const last = decisive?.last ?? endpoints.find(endpoint => endpoint.last)?.last
-      return end(
+      const last = decisive?.last ?? this.endpoints.find(endpoint => endpoint.last)?.last
+      return this.end(
         'cancelled',
-        `${error.message}${last ? ` The last status read was ${last.status}.` : ''}`,
-        decisive
+        `${error.message}${last ? ` The last status read was ${shownStatus(last)}.` : ''}`,
+        decisive ? [decisive] : []
       )
     }
     if (error instanceof DeadlineError) {
-      log.info(`${at()} ${error.message}`)
-      return end('timeout', timeoutMessage(deadline, target, endpoints, attempts, error.message), decisive)
+      this.options.log.info(`${this.at()} ${error.message}`)
+      return this.timedOut(error.message)
     }
     const message = error instanceof Error ? error.message : String(error)
-    if (!(error instanceof TransientError))
-      log.debug(`Stopped on ${(error as Error).name ?? 'error'}: ${message}`)
-    return { ...end('error', several && current ? `${current.id}: ${message}` : message, decisive), error }
+    if (!(error instanceof TransientError) && !(error instanceof MistypedIdError))
+      this.options.log.debug(`Stopped on ${(error as Error).name ?? 'error'}: ${message}`)
+    const prefix =
+      this.several && this.current && !(error instanceof MistypedIdError) ? `${this.current.id}: ` : ''
+    return { ...this.end('error', `${prefix}${message}`, decisive ? [decisive] : []), error }
   }
+
+  private end(outcome: Outcome, message: string, deciding: EndpointProgress[]): WaitResult {
+    return {
+      outcome,
+      message,
+      endpoints: this.endpoints,
+      decisive: deciding[0],
+      deciding,
+      attempts: this.attempts,
+      history: this.history,
+      service: this.service,
+      notes: this.notes,
+      waitedMs: this.waited()
+    }
+  }
+
+  /** Elapsed time as the log says it: to the tenth of a second. */
+  private waited(): number {
+    return Math.round(this.options.deadline.elapsed() / 100) * 100
+  }
+
+  /** The pause before the next check: the interval, shortened so that a last check comes before the deadline. */
+  private nextPause(): number {
+    return Math.min(this.options.intervalMs, this.options.deadline.remaining() - FINAL_CHECK_MARGIN_MS)
+  }
+
+  private pauseNote(): string {
+    if (this.options.waitFor.length === 0) return ''
+    return pauseNote(this.nextPause(), this.options.intervalMs)
+  }
+
+  private at(): string {
+    return `[${clockTime(this.options.deadline.elapsed())}]`
+  }
+
+  private who(endpoint: EndpointProgress): string {
+    return this.several ? `${endpoint.id}: ` : ''
+  }
+}
+
+function shownStatus(state: EndpointState | undefined): string {
+  if (state === undefined) return 'not read'
+  return state.notFound ? `${DELETED} (not found)` : state.status
 }
 
 function pauseNote(pauseMs: number, intervalMs: number): string {
@@ -233,6 +431,8 @@ function pauseNote(pauseMs: number, intervalMs: number): string {
     ? `; last check in ${shown}, just before the deadline`
     : `; next check in ${shown}`
 }
+
+export { waitedFor }
 
 /** 75000 → "01:15"; an hour or more → "1:02:03". */
 export function clockTime(ms: number): string {
