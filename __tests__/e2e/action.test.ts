@@ -21,6 +21,9 @@ const OUTPUT_NAMES = [
   'error-message',
   'interface-endpoint-id',
   'response',
+  'endpoint-service-status',
+  'connection-string',
+  'clusters',
   'attempts',
   'elapsed-seconds'
 ]
@@ -78,7 +81,7 @@ describe('the bundled action, run as a runner runs it', () => {
         new RegExp(`^\\[00:0\\d\\] ${status}: waiting for AVAILABLE; next check in 1 s\\.$`, 'm')
       )
     }
-    expect(result.stdout).toMatch(/^\[00:0\d\] AVAILABLE: reached; done\.$/m)
+    expect(result.stdout).toMatch(/^\[00:0\d\] AVAILABLE: reached\.$/m)
     expect(result.summary).toContain('✅')
     expect(result.summary).toContain('Status history')
     expect(result.summary.match(/<tr><td>00&#58;0\d<\/td>/g)).toHaveLength(4)
