@@ -1,8 +1,10 @@
 /**
- * `npm run demo [-- --scenario NAME]`: the action, end to end, on this machine. It starts the
- * Atlas stand-in on 127.0.0.1, runs the committed dist/index.js exactly as a runner would
- * (standin/runner.ts), and shows what a workflow author would see: the step log, the requests
- * Atlas received, the outputs and the job summary. No credentials, no network.
+ * `npm run demo [-- --scenario NAME | --list]`: the action, end to end, on this machine. It
+ * starts the Atlas stand-in on 127.0.0.1, runs the committed dist/index.js exactly as a runner
+ * would (standin/runner.ts), and shows what a workflow author would see: the step log, the
+ * requests Atlas received, the outputs and the job summary. No credentials; nothing leaves the
+ * machine (`npm run demo` fetches Node 24 from the npm registry once, before the first run).
+ * `--list` prints the scenarios, one line each.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -21,21 +23,34 @@ import {
 } from './demo/scenarios.js'
 import { displayWidth, padEnd, summaryPage, summaryToText } from './render-summary.js'
 
-const USAGE = `Usage: npm run demo [-- --scenario NAME]
+/** How to see the other scenarios: said at the end of every run. */
+const LIST_HINT = 'npm run demo -- --list'
+
+/** The scenarios, one line each: the name, then what it shows (the part of `shows` before ';'). */
+function scenarioList(): string {
+  const width = Math.max(...Object.keys(SCENARIOS).map(name => name.length)) + 2
+  const lines = Object.entries(SCENARIOS).map(
+    ([name, { shows }]) => `  ${name.padEnd(width)}${shows.split(';')[0]}`
+  )
+  const aliases = Object.entries(ALIASES)
+    .map(([alias, name]) => `${alias} (${name})`)
+    .join(', ')
+  return `${lines.join('\n')}\n\nAlso accepted: ${aliases}.\nThe default scenario is "${DEFAULT_SCENARIO}".`
+}
+
+const LIST = `${Object.keys(SCENARIOS).length} scenarios; play one with \`npm run demo -- --scenario NAME\`:
+
+${scenarioList()}`
+
+const USAGE = `Usage: npm run demo [-- --scenario NAME | --list]
 
 Runs the bundled action (dist/index.js, or ACTION_BUNDLE) against a local Atlas stand-in on
 127.0.0.1 and shows its log, the requests the stand-in saw, the outputs and the job summary.
-No credentials needed.
+No credentials needed. --list prints the scenarios alone.
 
 Scenarios:
-${Object.entries(SCENARIOS)
-  .map(([name, { shows }]) => `  ${name.padEnd(17)}${shows.split(';')[0]}`)
-  .join('\n')}
-
-Also accepted: ${Object.entries(ALIASES)
-  .map(([alias, name]) => `${alias} (${name})`)
-  .join(', ')}.
-The default scenario is "${DEFAULT_SCENARIO}". The exit code is the action's.`
+${scenarioList()}
+The exit code is the action's.`
 
 async function main(): Promise<number> {
   let scenarioName: string
@@ -43,11 +58,16 @@ async function main(): Promise<number> {
     const { values } = parseArgs({
       options: {
         scenario: { type: 'string', short: 's', default: DEFAULT_SCENARIO },
+        list: { type: 'boolean', short: 'l' },
         help: { type: 'boolean', short: 'h' }
       }
     })
     if (values.help) {
       console.log(USAGE)
+      return 0
+    }
+    if (values.list) {
+      console.log(LIST)
       return 0
     }
     scenarioName = Object.hasOwn(ALIASES, values.scenario) ? ALIASES[values.scenario] : values.scenario
@@ -126,6 +146,9 @@ async function main(): Promise<number> {
 
   const verdict = exitCode === 0 ? 'succeeded' : `failed${run.signal ? ` (${run.signal})` : ''}`
   console.log(`\nThe action ${verdict}: exit code ${exitCode} after ${(run.durationMs / 1000).toFixed(1)} s.`)
+  console.log(
+    `This was the "${scenarioName}" scenario of ${Object.keys(SCENARIOS).length}; to see them all: ${LIST_HINT}`
+  )
   return exitCode
 }
 

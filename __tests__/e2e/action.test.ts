@@ -7,6 +7,7 @@ import type { AtlasStandin, StandinOptions } from '../../standin/atlas-standin.j
 import { runAction, type ActionRun, type RunOptions } from '../../standin/runner.js'
 import { startStandin } from '../helpers/harness.js'
 import { IDS, REQUIRED_INPUTS } from '../helpers/ids.js'
+import { itWithSignals } from '../helpers/signals.js'
 import { makeTestCertificate } from '../helpers/tls.js'
 
 let standin: AtlasStandin
@@ -191,7 +192,7 @@ describe('the bundled action, run as a runner runs it', () => {
     expect(result.stdout).toMatch(/HTTP 429 \(RATE_LIMITED\).*Retry 1 of 5 in 2 s/)
   })
 
-  it.each(['SIGTERM', 'SIGINT'] as const)(
+  itWithSignals.each(['SIGTERM', 'SIGINT'] as const)(
     'stops at once on %s mid-wait, writes outputs and a summary saying so, and exits non-zero',
     async signal => {
       let signalledAt = 0

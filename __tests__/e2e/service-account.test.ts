@@ -9,6 +9,7 @@ import { OAuthStandin, type OAuthStandinOptions } from '../../standin/oauth-stan
 import { runAction, type ActionRun, type RunOptions } from '../../standin/runner.js'
 import { startStandin } from '../helpers/harness.js'
 import { IDS, REQUIRED_INPUTS } from '../helpers/ids.js'
+import { itWithSignals } from '../helpers/signals.js'
 
 const CLIENT_ID = 'mdb_sa_id_0123456789abcdef01234567'
 const CLIENT_SECRET = 'mdb_sa_sk_Zq4tW9xYp2LmN7vB3cR8sK1dF6gH0jA5'
@@ -274,7 +275,7 @@ describe('a service account, end to end', () => {
     )
   })
 
-  it('still revokes its token when the run is cancelled (SIGTERM) mid-wait', async () => {
+  itWithSignals('still revokes its token when the run is cancelled (SIGTERM) mid-wait', async () => {
     let signalled = false
     const result = await run([{ status: 'PENDING' }], {
       inputs: { 'wait-for': 'AVAILABLE', 'interval-seconds': '30' },

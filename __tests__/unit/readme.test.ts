@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { promisify } from 'node:util'
+import { SCENARIOS } from '../../scripts/demo/scenarios.js'
 import { ADVICE } from '../../src/report/advice.js'
 import { readActionYml } from '../../standin/action-yml.js'
 import { ROOT } from '../../standin/paths.js'
@@ -24,6 +27,59 @@ function table(heading: string): string[][] {
 }
 
 const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1').replace(/^''$/, '')
+
+/** The README before its contents list: what a visitor reads first. */
+const opening = readme.split('\n**Contents**\n')[0]
+
+/** Fenced code blocks, in order, with their language. */
+function blocks(markdown: string): { lang: string; code: string; at: number }[] {
+  return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map(match => ({
+    lang: match[1],
+    code: match[2],
+    at: match.index
+  }))
+}
+
+describe('README opening', () => {
+  it('opens with what the action does, then the uses: snippet, then the two set-up commands', () => {
+    const [first, second] = blocks(opening)
+    const prose = opening.slice(opening.indexOf('\n\n'), first.at)
+    expect(prose).toMatch(/GitHub Action/)
+    expect(prose).toMatch(/waits/)
+    expect(first.lang).toBe('yaml')
+    expect(first.code).toMatch(/^\s+uses: atlas-privatelink-gate\/atlas-privatelink-endpoint-status@v\d/m)
+    expect(second.lang).toBe('sh')
+    expect(second.code).toContain('npm ci && npm run demo')
+  })
+
+  it('says that the first run fetches Node 24 from the npm registry, and never that it needs no network', () => {
+    const [first, second] = blocks(opening)
+    const setUp = opening.slice(first.at + first.code.length, second.at + second.code.length + 8)
+    expect(setUp).toMatch(/first run fetches Node 24[^.]*from the\s+npm registry/)
+    expect(opening).not.toMatch(/\bno network\b/)
+  })
+
+  it('shows the command that lists the demo scenarios, next to the set-up commands', () => {
+    expect(opening).toContain('`npm run demo -- --list`')
+  })
+})
+
+describe('npm run demo -- --list', () => {
+  it('lists every scenario with its one-line description', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts', 'demo.ts'), '--list'],
+      { cwd: ROOT }
+    )
+    for (const [name, { shows }] of Object.entries(SCENARIOS)) {
+      const description = shows.split(';')[0]
+      expect(stdout).toMatch(
+        new RegExp(`^ +${name} +${description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm')
+      )
+    }
+    expect(stdout).toContain('npm run demo -- --scenario NAME')
+  })
+})
 
 describe('README', () => {
   it('starts with exactly the two commands a new user needs', () => {
