@@ -225,6 +225,7 @@ async function startStandin(scenario: Scenario): Promise<{ standin: AtlasStandin
     privateLinkId: DEMO.endpointServiceId,
     cloudProvider: scenario.cloud ?? 'AWS',
     endpoints: scenario.endpoints,
+    clusters: scenario.clusters,
     serviceAccounts: oauth
   }).start()
   return { standin, oauth }
@@ -239,6 +240,7 @@ function what(request: RequestRecord): string {
   if (request.target === 'oauth') return path.replace('/api/oauth/', 'oauth ')
   const api = request.api ?? '?'
   if (request.target === 'listing') return `${api} list the endpoint service`
+  if (request.target === 'cluster') return `${api} read cluster ${request.clusterName ?? '?'}`
   if (request.target !== 'endpoint') return path
   const segment = path.split('/').at(-1) ?? ''
   return `${api} read ${segment.length > 40 ? `${segment.slice(0, 22)}…${segment.slice(-20)}` : segment}`

@@ -9,6 +9,8 @@ import type { ApiVersion, StandinOptions } from './atlas-types.js'
 
 /** The one version of the v2 read and of the endpoint service read. */
 export const V2_VERSION = '2023-01-01'
+/** The versions of the cluster resource (one cluster and the listing); 2024-08-05 is the current one. */
+export const CLUSTER_VERSIONS = ['2023-01-01', '2023-02-01', '2024-08-05']
 
 /** A request path Atlas would route: which API, which resource, and its parameters, decoded once. */
 export interface Route {
@@ -95,6 +97,69 @@ export function negotiateVersion(
   return asked
 }
 
+/** A v2 path about the project rather than its endpoint service: the project, its clusters, its services of a cloud. */
+export interface ProjectRoute {
+  target: 'project' | 'clusters' | 'cluster' | 'services'
+  group: string
+  clusterName?: string
+  /** `services`: the path's cloud segment. */
+  cloud?: string
+}
+
+/** Routes the v2 project paths (raw, split before decoding); undefined for any other path. */
+export function parseProjectRoute(path: string): ProjectRoute | AtlasError | undefined {
+  const raw = path.split('/')
+  if (raw.length < 6 || raw.slice(0, 5).join('/') !== '/api/atlas/v2/groups' || raw[5] === '')
+    return undefined
+  const rest = raw.slice(6)
+  let route: Omit<ProjectRoute, 'group'> & { rawName?: string }
+  if (rest.length === 0) route = { target: 'project' }
+  else if (rest.length === 1 && rest[0] === 'clusters') route = { target: 'clusters' }
+  else if (rest.length === 2 && rest[0] === 'clusters' && rest[1] !== '')
+    route = { target: 'cluster', rawName: rest[1] }
+  else if (
+    rest.length === 3 &&
+    rest[0] === 'privateEndpoint' &&
+    rest[1] !== '' &&
+    rest[2] === 'endpointService'
+  ) {
+    route = { target: 'services', cloud: rest[1] }
+  } else return undefined
+  const decoded: Record<string, string> = {}
+  for (const [name, value] of [
+    ['groupId', raw[5]],
+    ['clusterName', route.rawName]
+  ] as const) {
+    if (value === undefined) continue
+    try {
+      decoded[name] = decodeURIComponent(value)
+    } catch {
+      return pathParamError(name, value)
+    }
+  }
+  return {
+    target: route.target,
+    group: decoded.groupId,
+    ...(decoded.clusterName !== undefined ? { clusterName: decoded.clusterName } : {}),
+    ...(route.cloud !== undefined ? { cloud: route.cloud } : {})
+  }
+}
+
+/** Atlas's answer to a malformed or unknown project ID. */
+export function checkGroup(
+  group: string,
+  options: Pick<StandinOptions, 'projectId' | 'invalidProjectIds'>
+): AtlasError | undefined {
+  if (!OBJECT_ID.test(group)) return pathParamError('groupId', group)
+  if ((options.invalidProjectIds ?? []).includes(group)) {
+    return atlasError(404, 'INVALID_GROUP_ID', `The specified group ID ${group} is invalid.`, [group])
+  }
+  if (group !== options.projectId) {
+    return atlasError(404, 'GROUP_NOT_FOUND', `No group with ID ${group} exists.`, [group])
+  }
+  return undefined
+}
+
 /** Atlas's answer to malformed or unknown IDs in a routed path, in the order Atlas checks them. */
 export function checkIds(
   route: Route,
@@ -122,7 +187,7 @@ export function checkIds(
   return undefined
 }
 
-function pathParamError(name: string, value: string): AtlasError {
+export function pathParamError(name: string, value: string): AtlasError {
   return atlasError(
     400,
     'PATH_PARAM_PARSE_ERROR',

@@ -21,13 +21,23 @@ import https from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import type { CloudProvider } from './clouds.js'
 import { atlasError, sendError } from './atlas-errors.js'
-import { checkIds, missingEndpoint, missingService, negotiateVersion, parseRoute } from './atlas-routes.js'
+import {
+  CLUSTER_VERSIONS,
+  checkIds,
+  missingEndpoint,
+  missingService,
+  negotiateVersion,
+  parseProjectRoute,
+  parseRoute
+} from './atlas-routes.js'
+import { ProjectResources, type ServiceView } from './atlas-clusters.js'
 import { endpointBody, serviceBody, type ServedService } from './atlas-bodies.js'
 import { playStep, ScriptPlayer, settle } from './atlas-script.js'
 import { DigestCheck } from './digest-check.js'
 import type {
   ApiVersion,
   BearerAuthority,
+  ClusterStep,
   EndpointSpec,
   RequestRecord,
   StandinOptions,
@@ -37,10 +47,15 @@ import type {
 
 export { CLOUDS, FORWARDING_RULE_STATUSES, SERVICE_STATUSES, type CloudProvider } from './clouds.js'
 export { REALM, UNAUTHORIZED_BODY, parseDigestFields } from './digest-check.js'
-export { V2_VERSION } from './atlas-routes.js'
+export { CLUSTER_VERSIONS, V2_VERSION } from './atlas-routes.js'
 export type {
   ApiVersion,
   BearerAuthority,
+  ClusterSpec,
+  ClusterStateStep,
+  ClusterStep,
+  OtherServiceSpec,
+  PrivateEndpointEntrySpec,
   EndpointSpec,
   NoncePolicy,
   RequestRecord,
@@ -61,6 +76,7 @@ export class AtlasStandin {
   private readonly endpoints: Endpoint[]
   private readonly service: ScriptPlayer
   private readonly digest: DigestCheck
+  private readonly project: ProjectResources
   private readonly sockets = new Set<Socket>()
   private address?: AddressInfo
 
@@ -75,6 +91,11 @@ export class AtlasStandin {
     this.endpoints = specs.map(spec => ({ spec, player: new ScriptPlayer(spec.script ?? fallback) }))
     this.service = new ScriptPlayer(options.serviceScript ?? [{ status: 'AVAILABLE' }])
     this.digest = new DigestCheck(options)
+    this.project = new ProjectResources(
+      options,
+      () => this.serviceView(),
+      specs.map(spec => spec.id)
+    )
     const handler = (request: http.IncomingMessage, response: http.ServerResponse): void => {
       this.handle(request, response)
     }
@@ -160,6 +181,11 @@ export class AtlasStandin {
     this.service.replace(script)
   }
 
+  /** Replaces one cluster's script (by name, any case) from the next read on. */
+  playCluster(name: string, script: ClusterStep[]): void {
+    this.project.playCluster(name, script)
+  }
+
   /** Requests whose credentials were correct (Digest or bearer). */
   get authorizedCount(): number {
     return this.requests.filter(r => r.authorized).length
@@ -193,8 +219,17 @@ export class AtlasStandin {
     }
 
     // The path is read first only to record what it named; credentials are checked first.
+    const projectRoute = parseProjectRoute(path)
+    if (projectRoute !== undefined && !('error' in projectRoute)) {
+      Object.assign(record, {
+        target: projectRoute.target,
+        api: 'v2',
+        ...(projectRoute.cloud !== undefined ? { cloudProvider: projectRoute.cloud } : {}),
+        ...(projectRoute.clusterName !== undefined ? { clusterName: projectRoute.clusterName } : {})
+      })
+    }
     const route = parseRoute(path)
-    if (!('error' in route)) {
+    if (projectRoute === undefined && !('error' in route)) {
       Object.assign(record, {
         target: route.target,
         api: route.api,
@@ -212,6 +247,32 @@ export class AtlasStandin {
       return
     }
     record.authorized = true
+
+    if (projectRoute !== undefined) {
+      if ('error' in projectRoute) {
+        sendError(response, projectRoute)
+        finish(projectRoute.error)
+        return
+      }
+      // Clusters speak their own versions; the project and its services speak the endpoints'.
+      const clusters = projectRoute.target === 'cluster' || projectRoute.target === 'clusters'
+      const version = negotiateVersion(
+        request.headers.accept,
+        path,
+        clusters
+          ? { versions: CLUSTER_VERSIONS, retiredVersions: this.options.retiredVersions }
+          : this.options
+      )
+      if (typeof version !== 'string') {
+        sendError(response, version)
+        finish(version.error)
+        return
+      }
+      record.version = version
+      const contentType = `application/vnd.atlas.${version}+json`
+      this.project.handle(projectRoute, url, request, response, finish, contentType)
+      return
+    }
 
     if ('error' in route) {
       sendError(response, route)
@@ -263,6 +324,23 @@ export class AtlasStandin {
       step => ({ body: endpointBody(route.api, this.served, endpoint.spec, index, step), contentType }),
       missingEndpoint(route, this.cloud)
     )
+  }
+
+  /** The endpoint service as the project's list of services shows it now (its script peeked, not played). */
+  private serviceView(): ServiceView {
+    const step = settle(this.service.peek())
+    const listed = this.endpoints.filter(e => !('gone' in settle(e.player.peek()))).map(e => e.spec.id)
+    // Removing a service's last endpoint removes the service too, as the listing's 404 says.
+    const gone = 'gone' in step || (listed.length === 0 && this.endpoints.length > 0)
+    return {
+      cloud: this.cloud,
+      id: this.options.privateLinkId,
+      regionName: this.options.regionName,
+      status: 'status' in step ? step.status : 'AVAILABLE',
+      errorMessage: 'status' in step ? (step.errorMessage ?? null) : null,
+      listed,
+      gone
+    }
   }
 
   /** The endpoint service, as the bodies describe it. */

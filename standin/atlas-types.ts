@@ -112,7 +112,74 @@ export interface StandinOptions {
   port?: number
   /** Told about every request, for the demo's log. */
   onRequest?: (record: RequestRecord) => void
+  /** The project's clusters (issue 16), each with its script; none when absent (every cluster read 404s). */
+  clusters?: ClusterSpec[]
+  /** More names the cluster listing holds (not readable one by one): a big project, for paging. */
+  listedClusterNames?: string[]
+  /** Script of the cluster listing; a status step (any status) answers with the listing. */
+  clusterListScript?: Step[]
+  /** The project (`GET /api/atlas/v2/groups/{groupId}`): its name and organization (defaults made up). */
+  projectName?: string
+  orgId?: string
+  /** Script of the project read; a status step (any status) answers with the project. */
+  projectScript?: Step[]
+  /** More endpoint services the project has, listed by `GET …/privateEndpoint/{cloud}/endpointService`. */
+  otherServices?: OtherServiceSpec[]
+  /** Script of that list of services; a status step (any status) answers with the list. */
+  servicesScript?: Step[]
 }
+
+/** Another endpoint service of the project (only ever listed, never read one by one). */
+export interface OtherServiceSpec {
+  id: string
+  status: string
+  errorMessage?: string | null
+  /** Default: the stand-in's cloud. */
+  cloudProvider?: CloudProvider
+}
+
+/** One cluster of the project. */
+export interface ClusterSpec {
+  name: string
+  /**
+   * dedicated (default): served by the cluster API; free: an M0 (provider TENANT), served but
+   * never given private strings; flex and serverless: the cluster API refuses them with 400
+   * CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API / CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API.
+   */
+  kind?: 'dedicated' | 'free' | 'flex' | 'serverless'
+  /** REPLICASET (default), SHARDED or GEOSHARDED. */
+  clusterType?: 'REPLICASET' | 'SHARDED' | 'GEOSHARDED'
+  /** Default: IDLE, with one entry listing every endpoint of the stand-in (a cluster that serves them). */
+  script?: ClusterStep[]
+}
+
+/** One entry of `connectionStrings.privateEndpoint`. */
+export interface PrivateEndpointEntrySpec {
+  /** The endpoints the entry lists: IDs (the stand-in's cloud and region), or each with its own. */
+  endpoints: (string | { endpointId: string; providerName?: string; region?: string })[]
+  /** MONGOD (default; MONGOS when the cluster is sharded). */
+  type?: string
+  /** Strings that differ from the ones made up from the cluster's name (hostile tests); null leaves a field out. */
+  connectionString?: string | null
+  srvConnectionString?: string | null
+  srvShardOptimizedConnectionString?: string | null
+}
+
+/** The cluster as a read sees it. */
+export interface ClusterStateStep {
+  stateName: string
+  paused?: boolean
+  /** Absent or []: Atlas gives no `privateEndpoint` yet. */
+  privateEndpoints?: PrivateEndpointEntrySpec[]
+  headers?: Record<string, string>
+  times?: number
+}
+
+/** One scripted answer to a cluster read: a state, or any step an endpoint script takes but a status. */
+export type ClusterStep =
+  | ClusterStateStep
+  | Exclude<Step, StatusStep | { delayMs: number }>
+  | { delayMs: number; then: ClusterStep; times?: number }
 
 export interface RequestRecord {
   at: number
@@ -133,8 +200,13 @@ export interface RequestRecord {
   accept?: string
   /** The Authorization header had a value (never stored). */
   hadAuthorization: boolean
-  /** What the path named: one endpoint, the service's listing, or the OAuth side. */
-  target?: 'endpoint' | 'listing' | 'oauth'
+  /**
+   * What the path named: one endpoint, the service's listing, the OAuth side; one cluster, the
+   * cluster listing, the project, or the project's endpoint services of a cloud.
+   */
+  target?: 'endpoint' | 'listing' | 'oauth' | 'cluster' | 'clusters' | 'project' | 'services'
+  /** The cluster name from the path, decoded once. */
+  clusterName?: string
   api?: ApiVersion
   /** v2: the version date the Accept header asked for. */
   version?: string

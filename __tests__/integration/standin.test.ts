@@ -207,7 +207,7 @@ describe('errors', () => {
       [at({ service: other }), 404, 'PRIVATE_ENDPOINT_SERVICE_NOT_FOUND'],
       [at({ cloud: 'GCP' }), 404, 'PRIVATE_ENDPOINT_SERVICE_NOT_FOUND'],
       [at({ id: 'vpce-0123456789abcdef1' }), 404, 'PRIVATELINK_INTERFACE_ENDPOINT_NOT_FOUND'],
-      [`${standin.baseUrlV2}/groups/${IDS.projectId}/clusters`, 404, 'RESOURCE_NOT_FOUND'],
+      [`${standin.baseUrlV2}/groups/${IDS.projectId}/databaseUsers`, 404, 'RESOURCE_NOT_FOUND'],
       [at({ group: 'x' }), 400, 'PATH_PARAM_PARSE_ERROR'],
       [at({ cloud: 'aws' }), 400, 'PATH_PARAM_PARSE_ERROR'],
       [at({ service: 'not-hex' }), 400, 'PATH_PARAM_PARSE_ERROR'],

@@ -56,6 +56,7 @@ describe('readSettings', () => {
       cloud: CLOUDS.AWS,
       endpointServiceId: IDS.privateLinkId,
       endpointIds: [IDS.interfaceEndpointId],
+      clusterNames: [],
       waitFor: [],
       failOn: ['REJECTED', 'FAILED'],
       timeoutMs: 900_000,
@@ -177,6 +178,89 @@ describe('readSettings: endpoint IDs per cloud', () => {
     expect(problem({ 'cloud-provider': 'azure', 'endpoint-id': twice })).toContain('more than once')
     expect(problem({ 'endpoint-id': 'vpce-1,,vpce-2' })).toContain('empty entry')
     expect(problem({ 'endpoint-id': 'vpce-1\n \nvpce-2' })).toContain('empty entry')
+  })
+})
+
+describe('readSettings: cluster-name', () => {
+  const names = (value: string, waitFor = 'AVAILABLE') =>
+    settings({ 'cluster-name': value, 'wait-for': waitFor }).clusterNames
+
+  it('reads none, one, or several (lines or commas, "a," line endings), in input order', () => {
+    expect(settings().clusterNames).toEqual([])
+    expect(names('')).toEqual([])
+    expect(names('Cluster0')).toEqual(['Cluster0'])
+    expect(names('Cluster0, analytics-1\nreporting,\nz')).toEqual([
+      'Cluster0',
+      'analytics-1',
+      'reporting',
+      'z'
+    ])
+    expect(names('Cluster0\r\nCluster1\n')).toEqual(['Cluster0', 'Cluster1'])
+    expect(names('a'.repeat(64))).toEqual(['a'.repeat(64)])
+    expect(names('9-lives')).toEqual(['9-lives'])
+  })
+
+  it('takes up to 20 clusters, not 21', () => {
+    const list = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`).join('\n')
+    expect(names(list(20))).toHaveLength(20)
+    expect(problem({ 'cluster-name': list(21), 'wait-for': 'AVAILABLE' })).toBe(
+      'Input "cluster-name" lists 21 clusters; at most 20 are accepted.'
+    )
+  })
+
+  it.each([
+    ['-abc', '"-abc"'],
+    ['a_b', '"a_b"'],
+    ['Cluster 0', '"Cluster 0"'],
+    ['Cluster0.prod', '"Cluster0.prod"'],
+    ['\u0421luster0', '"\u0421luster0"'], // a Cyrillic Es for the C
+    ['Cluster\u212a', '"Cluster\u212a"'], // the Kelvin sign, which lower-cases to "k"
+    ['Cluster\u200b0', '"Cluster\u200b0"'], // a zero-width space
+    ['Cluster0\u202e', '"Cluster0\\u202E"'] // a bidi control, shown escaped
+  ])('refuses %p, naming the input and showing what was given', (value, shown) => {
+    const message = problem({ 'cluster-name': value, 'wait-for': 'AVAILABLE' })
+    expect(message).toContain('Input "cluster-name" must list Atlas cluster names')
+    expect(message).toContain(`got ${shown}`)
+  })
+
+  it('refuses a name longer than 64 characters, and shows a huge one shortened', () => {
+    expect(problem({ 'cluster-name': 'a'.repeat(65) })).toContain('(65 characters)')
+    const huge = problem({ 'cluster-name': 'b'.repeat(1_000_000) })
+    expect(huge.length).toBeLessThan(600)
+    expect(huge).toContain('(1000000 characters)')
+  })
+
+  it('never lets a line break followed by :: reach the message as a workflow command', () => {
+    const message = problem({ 'cluster-name': 'Cluster0 ::error::x\n::add-mask::y' })
+    expect(message).not.toContain('\n')
+    expect(message).toContain('Input "cluster-name"')
+    const second = problem({ 'cluster-name': 'Cluster0\n::set-output name=x::y' })
+    expect(second).not.toContain('\n')
+    expect(second).toContain('"::set-output name=x::y"')
+  })
+
+  it('refuses empty entries and the same cluster twice, in any case', () => {
+    expect(problem({ 'cluster-name': 'a,,b' })).toContain('has an empty entry among its cluster names')
+    expect(problem({ 'cluster-name': 'Cluster0\ncluster0' })).toBe(
+      'Input "cluster-name" lists the cluster "cluster0" more than once (cluster names ignore case); give each cluster once.'
+    )
+  })
+
+  it('combines only with wait-for: AVAILABLE, or no wait-for (read once)', () => {
+    expect(names('Cluster0', 'available')).toEqual(['Cluster0'])
+    expect(names('Cluster0', '')).toEqual(['Cluster0'])
+    for (const waitFor of ['DELETED', 'AVAILABLE, PENDING', 'PENDING']) {
+      expect(problem({ 'cluster-name': 'Cluster0', 'wait-for': waitFor })).toContain(
+        'Input "cluster-name" waits for the clusters to serve the endpoints, so it combines only with wait-for: AVAILABLE'
+      )
+    }
+    // Without cluster-name, any wait-for is as before.
+    expect(settings({ 'wait-for': 'DELETED' }).clusterNames).toEqual([])
+  })
+
+  it('reports a bad cluster-name along with the other bad inputs', () => {
+    const error = inputError({ 'cluster-name': 'a_b', 'project-id': 'nope' })
+    expect(error.problems).toHaveLength(2)
   })
 })
 

@@ -3,7 +3,7 @@
  * scripts, API version, kind of credential) and the inputs a workflow would give. Made-up IDs
  * and credentials, well-formed as Atlas's are; none of them exists anywhere.
  */
-import type { CloudProvider, EndpointSpec, Step } from '../../standin/atlas-standin.js'
+import type { ClusterSpec, CloudProvider, EndpointSpec, Step } from '../../standin/atlas-standin.js'
 
 export const DEMO = {
   publicKey: 'demokey1',
@@ -34,6 +34,8 @@ export interface Scenario {
   endpointInput?: string
   /** Inputs that differ from the common ones (see demo.ts). */
   inputs?: Record<string, string>
+  /** The project's clusters the stand-in serves (for cluster-name), each with its script. */
+  clusters?: ClusterSpec[]
 }
 
 const one = (script: Step[], id: string = AWS_IDS[0]): EndpointSpec[] => [{ id, script }]
@@ -145,6 +147,22 @@ export const SCENARIOS: Record<string, Scenario> = {
       'the action is given the wrong private key, so Atlas answers 401; expect the step to fail (exit 1) within a second, without retrying.',
     endpoints: one([{ status: 'AVAILABLE' }]),
     inputs: { 'private-key': '00000000-0000-4000-8000-000000000000' }
+  },
+  'ready-to-connect': {
+    shows:
+      'cluster-name: the endpoint is AVAILABLE at 2 s, then Cluster0 is UPDATING until 5 s while Atlas adds the private connection string; expect success (exit 0) at about 5 s, with the connection-string output set.',
+    endpoints: one([{ status: 'PENDING', times: 2 }, { status: 'AVAILABLE' }]),
+    clusters: [
+      {
+        name: 'Cluster0',
+        // Read once a second from the check that finds the endpoint AVAILABLE (2 s): 2, 3 and 4 s UPDATING.
+        script: [
+          { stateName: 'UPDATING', times: 3 },
+          { stateName: 'IDLE', privateEndpoints: [{ endpoints: [AWS_IDS[0]] }] }
+        ]
+      }
+    ],
+    inputs: { 'cluster-name': 'Cluster0' }
   },
   'rate-limited': {
     shows:

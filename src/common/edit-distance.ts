@@ -1,48 +1,70 @@
 /**
- * How far apart two IDs are, in single-character edits (insert, delete, substitute, or swap two
- * neighbours: the usual typos), compared without regard to case. Used to tell a mistyped ID
- * from a deleted one, and a missing cluster from a misspelt one.
+ * "Did you mean …?" for names and IDs a person typed: the edit distance between two strings,
+ * and the one candidate close enough to a name Atlas does not know to be a likely typo.
+ */
+
+/** Longer text is not a name or an ID anyone typed; comparing it would only cost time. */
+const MAX_COMPARED_LENGTH = 512
+
+/**
+ * The optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of one
+ * substring): insertions, deletions, substitutions and swaps of two neighbouring characters
+ * each cost 1, so "Clsuter0" is 1 from "Cluster0". Compares UTF-16 units as given; callers
+ * fold case. Stops early, returning `limit + 1`, once the distance must exceed `limit`.
  */
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
-  const s = a.toLowerCase()
-  const t = b.toLowerCase()
-  if (Math.abs(s.length - t.length) > limit) return limit + 1
-  // Optimal string alignment distance, three rows kept.
-  let before = new Array<number>(t.length + 1).fill(0)
-  let previous = Array.from({ length: t.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= s.length; i++) {
-    const current = [i]
-    let rowMin = i
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1
+  if (Math.abs(a.length - b.length) > limit) return limit + 1
+  // Only cells within `band` of the diagonal can hold a distance within the limit: O(n·limit).
+  const band = Math.min(Math.max(a.length, b.length), limit)
+  const far = a.length + b.length + 1
+  // Three rows: the one before the previous (for swaps), the previous, the current.
+  let before = new Int32Array(b.length + 1).fill(far)
+  let previous = new Int32Array(b.length + 1).fill(far)
+  let current = new Int32Array(b.length + 1).fill(far)
+  for (let j = 0; j <= Math.min(b.length, band); j += 1) previous[j] = j
+  for (let i = 1; i <= a.length; i += 1) {
+    const from = Math.max(1, i - band)
+    const to = Math.min(b.length, i + band)
+    current.fill(far)
+    if (i <= band) current[0] = i
+    let rowMin = current[0]
+    for (let j = from; j <= to; j += 1) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1
       let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
         value = Math.min(value, before[j - 2] + 1)
-      current.push(value)
-      rowMin = Math.min(rowMin, value)
+      }
+      current[j] = value
+      if (value < rowMin) rowMin = value
     }
     if (rowMin > limit) return limit + 1
-    before = previous
-    previous = current
+    ;[before, previous, current] = [previous, current, before]
   }
-  return previous[t.length]
+  return Math.min(previous[b.length], limit + 1)
 }
 
 /**
- * The candidate nearest to `name`, when one is within `maxDistance` edits and differs from it;
- * the first such in the list on a tie. Long lists are bounded by the callers (at most a few
- * thousand names).
+ * The candidate nearest to `name`, compared without regard to case, when it is at most
+ * `maxDistance` edits away; undefined when none is, or when `name` itself is a candidate
+ * (spelled exactly so: then nothing is mistyped). A candidate that differs from `name` only in
+ * case is distance 0, the nearest possible. Ties go to the earlier candidate, so the answer
+ * does not depend on anything but the order Atlas listed them in.
  */
 export function nearest(name: string, candidates: readonly string[], maxDistance = 2): string | undefined {
-  let best: string | undefined
-  let bestDistance = maxDistance + 1
+  if (name === '' || name.length > MAX_COMPARED_LENGTH || candidates.includes(name)) return undefined
+  const folded = name.toLowerCase()
+  let best: { candidate: string; distance: number } | undefined
   for (const candidate of candidates) {
-    if (candidate.toLowerCase() === name.toLowerCase()) continue
-    const distance = editDistance(name, candidate, maxDistance)
-    if (distance < bestDistance) {
-      best = candidate
-      bestDistance = distance
-    }
+    if (candidate === '' || candidate.length > MAX_COMPARED_LENGTH) continue
+    const limit = best ? Math.min(best.distance - 1, maxDistance) : maxDistance
+    if (limit < 0) break
+    const distance = editDistance(folded, candidate.toLowerCase(), limit)
+    if (distance <= limit) best = { candidate, distance }
   }
-  return best
+  return best?.candidate
 }

@@ -14,6 +14,7 @@ import {
   parseBaseUrl,
   parseBoolean,
   parseClientId,
+  parseClusterNames,
   parseEndpointIds,
   parseHexId,
   parsePublicKey,
@@ -34,6 +35,8 @@ export interface Settings {
   endpointServiceId: string
   /** The endpoints to check, decoded, in input order; or '*' for every endpoint of the service. */
   endpointIds: string[] | typeof ALL_ENDPOINTS
+  /** Clusters that must serve the endpoints before the step passes (issue 16), in input order; empty: none. */
+  clusterNames: string[]
   /** Statuses that end the wait successfully. Empty: read once and report. */
   waitFor: string[]
   /** Statuses that fail the step as soon as they are seen. */
@@ -138,6 +141,9 @@ export function readSettings(readInput: InputReader): Settings {
     )
   }
   warnings.push(...statusWarnings(cloud, waitFor, failOn, failOnText))
+  const clusterNames = check(() => parseClusterNames(Input.ClusterName, read(Input.ClusterName)), [])
+  const clusterProblem = clusterWaitProblem(clusterNames, waitFor)
+  if (clusterProblem !== undefined) problems.push(clusterProblem)
 
   const timeoutSeconds = check(
     () => parseWholeNumber(Input.TimeoutSeconds, read(Input.TimeoutSeconds), 1, 86_400, 900),
@@ -161,6 +167,7 @@ export function readSettings(readInput: InputReader): Settings {
     cloud,
     endpointServiceId,
     endpointIds,
+    clusterNames,
     waitFor,
     failOn,
     timeoutMs: timeoutSeconds * 1000,
@@ -172,6 +179,16 @@ export function readSettings(readInput: InputReader): Settings {
     summary,
     warnings
   }
+}
+
+/**
+ * A cluster is ready when it serves the endpoints, which only AVAILABLE endpoints can be
+ * served by: cluster-name combines with `wait-for: AVAILABLE`, or with no wait-for (read once).
+ */
+function clusterWaitProblem(clusterNames: string[], waitFor: string[]): string | undefined {
+  if (clusterNames.length === 0 || waitFor.length === 0) return undefined
+  if (waitFor.length === 1 && waitFor[0] === 'AVAILABLE') return undefined
+  return `Input "${Input.ClusterName}" waits for the clusters to serve the endpoints, so it combines only with ${Input.WaitFor}: AVAILABLE (or no ${Input.WaitFor}, to read once); ${Input.WaitFor} is ${waitFor.join(', ')}. Remove ${Input.ClusterName}, or set ${Input.WaitFor}: AVAILABLE.`
 }
 
 type Check = <T>(parse: () => T, fallback: T) => T

@@ -219,3 +219,47 @@ export function parseBaseUrl(value: string): { baseUrl: string; api: ApiVersion 
   }
   return { baseUrl, api: version[1] as ApiVersion }
 }
+
+// Imported here rather than above: this part of the file was appended on its own (issue 16).
+import { MAX_CLUSTERS } from '../common/constants.js'
+
+/** An Atlas cluster name, as the Administration API's pattern and Atlas's UI allow it. */
+const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/
+const MAX_CLUSTER_NAME_LENGTH = 64
+
+/**
+ * Cluster names (`cluster-name`): none (''), one, or several, one per line or comma-separated
+ * as endpoint-id takes them. Atlas derives each cluster's host names from its name, and host
+ * names ignore case, so "Cluster0" and "cluster0" name one cluster: listing both is refused.
+ */
+export function parseClusterNames(name: string, value: string): string[] {
+  if (value.trim() === '') return []
+  const accepted = `Atlas cluster names (letters, digits and "-", starting with a letter or digit, at most ${MAX_CLUSTER_NAME_LENGTH} characters), e.g. "Cluster0"; several separated by commas or line breaks, at most ${MAX_CLUSTERS}`
+  const entries = value
+    .replace(/,[ \t]*\r?\n/g, '\n')
+    .split(/[,\n]/)
+    .map(entry => entry.trim())
+  if (entries.length > 1 && entries[entries.length - 1] === '') entries.pop() // a trailing comma or line break
+  if (entries.some(entry => entry === '')) {
+    throw new Error(`Input "${name}" has an empty entry among its cluster names; give ${accepted}.`)
+  }
+  if (entries.length > MAX_CLUSTERS) {
+    throw new Error(`Input "${name}" lists ${entries.length} clusters; at most ${MAX_CLUSTERS} are accepted.`)
+  }
+  for (const entry of entries) {
+    if (entry.length > MAX_CLUSTER_NAME_LENGTH) {
+      throw new Error(`Input "${name}" must list ${accepted}; ${given(entry)} (${entry.length} characters).`)
+    }
+    if (!CLUSTER_NAME.test(entry)) {
+      throw new Error(`Input "${name}" must list ${accepted}; ${given(entry)}.`)
+    }
+  }
+  const folded = entries.map(entry => entry.toLowerCase())
+  const duplicate = entries.find((_, index) => folded.indexOf(folded[index]) !== index)
+  if (duplicate !== undefined) {
+    throw new Error(
+      `Input "${name}" lists the cluster ${quote(duplicate, 80)} more than once (cluster names ignore case); give each cluster once.`
+    )
+  }
+  return entries
+}
