@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { AtlasClient } from './atlas/client.js'
+import { ClusterReader } from './atlas/clusters.js'
 import { signIn } from './auth/sign-in.js'
 import { DELETED } from './common/clouds.js'
 import { Deadline, systemClock } from './common/clock.js'
@@ -14,6 +15,7 @@ import { describeRun } from './report/run-log.js'
 import { stepOutputs } from './report/outputs.js'
 import { renderInputErrorSummary, renderSummary } from './report/summary.js'
 import { checkEndpoints } from './wait/check.js'
+import { watchClusters } from './wait/clusters.js'
 import type { WaitResult } from './wait/wait.js'
 
 /** Every line goes through here: bidi controls from Atlas's text are shown, never obeyed. */
@@ -81,11 +83,26 @@ export async function run(): Promise<void> {
     log,
     now: systemClock.now
   })
+  const clusters =
+    settings.clusterNames.length > 0
+      ? new ClusterReader({
+          ...settings,
+          send: (url, init) => auth.send(url, init),
+          credentialKind: auth.kind,
+          now: systemClock.now,
+          log
+        })
+      : undefined
+  if (clusters?.movedToV2)
+    log.info(
+      `The clusters are read from ${clusters.root}: the v1.0 API has no cluster resource with private-endpoint connection strings.`
+    )
   let result: WaitResult
   try {
     result = await checkEndpoints({
       ...settings,
       atlas,
+      clusters: clusters ? watchClusters(clusters, settings.clusterNames, settings.cloud) : undefined,
       knownStatuses: settings.cloud.statuses,
       noun: settings.cloud.noun,
       advice: settings.cloud.failureAdvice,

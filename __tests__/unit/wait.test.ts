@@ -9,6 +9,9 @@ import {
 } from '../../src/common/errors.js'
 import type { ServiceRead } from '../../src/atlas/client.js'
 import type { DeletionReads } from '../../src/wait/deletion.js'
+import { entryListing, judgeCluster, type ClusterState } from '../../src/atlas/cluster.js'
+import { ClusterNotFoundError } from '../../src/atlas/clusters.js'
+import { ClusterFailure, type ClusterWatch } from '../../src/wait/clusters.js'
 import { clockTime, FINAL_CHECK_MARGIN_MS, waitForStatus, type WaitOptions } from '../../src/wait/wait.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
 import { endpointState } from '../helpers/states.js'
@@ -514,5 +517,98 @@ describe('clockTime', () => {
     [-5_000, '00:00']
   ])('shows %i ms as %s', (ms, shown) => {
     expect(clockTime(ms)).toBe(shown)
+  })
+})
+
+describe('waitForStatus with clusters (cluster-name)', () => {
+  const entry = (ids: string[]) => ({
+    connectionString: 'mongodb://pl-0-us-east-1.abcde.mongodb.net:1024/?ssl=true',
+    srvConnectionString: 'mongodb+srv://cluster0-pl-0.abcde.mongodb.net',
+    srvShardOptimizedConnectionString: '',
+    type: 'MONGOD',
+    endpoints: ids.map(endpointId => ({ endpointId, providerName: 'AWS', region: 'US_EAST_1' }))
+  })
+  const cluster = (stateName: string, ids: string[] = [], paused = false): ClusterState => ({
+    name: 'Cluster0',
+    stateName,
+    paused,
+    entries: ids.length > 0 ? [entry(ids)] : [],
+    raw: '{}'
+  })
+
+  function watch(states: (ClusterState | Error)[], names = ['Cluster0'], near?: string) {
+    const calls: string[] = []
+    const clusters: ClusterWatch = {
+      names,
+      read: async name => {
+        const step = states[Math.min(calls.filter(c => c === name).length, states.length - 1)]
+        calls.push(name)
+        if (step instanceof Error) throw step
+        return { ...step, name }
+      },
+      judge: (state, ids) => judgeCluster(state, ids, CLOUDS.AWS),
+      entryFor: (state, ids) => entryListing(state, ids, 'AWS'),
+      nearName: async () => near
+    }
+    return { clusters, calls }
+  }
+
+  it('reads the clusters only once the endpoint has arrived, and passes when the cluster serves it', async () => {
+    const { clusters, calls: clusterCalls } = watch([cluster('UPDATING'), cluster('IDLE', [ID])])
+    const { result, calls, history } = await run({
+      steps: [state('PENDING'), state('AVAILABLE')],
+      clusters
+    }).then(r => ({ ...r, history: r.result.history }))
+    expect(result.outcome).toBe('reached')
+    // Check 1: endpoint PENDING, no cluster read. Check 2: AVAILABLE, cluster UPDATING. Check 3:
+    // cluster ready; the endpoint that arrived in check 2 is read again in the same moment.
+    expect(calls).toEqual([ID, ID, ID])
+    expect(clusterCalls).toEqual(['Cluster0', 'Cluster0'])
+    expect(result.clusters?.[0]).toMatchObject({ ready: true })
+    expect(history.map(change => `${change.endpointId}:${change.status}`)).toContain(
+      'cluster Cluster0:IDLE, ready'
+    )
+  })
+
+  it('times out naming the cluster when the endpoints are ready but it does not list them', async () => {
+    const { clusters } = watch([cluster('IDLE', ['vpce-0fffffffffffffff0'])])
+    const { result } = await run({ steps: [state('AVAILABLE')], clusters, timeoutMs: 30_000 })
+    expect(result.outcome).toBe('timeout')
+    expect(result.decidingClusters?.map(c => c.name)).toEqual(['Cluster0'])
+    expect(result.message).toContain(
+      `the endpoints are ready, but cluster Cluster0 is IDLE; its private connection strings do not list ${ID}`
+    )
+  })
+
+  it('fails at once on a paused cluster, and on a missing one, naming a near name', async () => {
+    const paused = await run({
+      steps: [state('AVAILABLE')],
+      clusters: watch([cluster('IDLE', [ID], true)]).clusters
+    })
+    expect(paused.result.outcome).toBe('failed')
+    expect(paused.result.error).toBeInstanceOf(ClusterFailure)
+    expect((paused.result.error as ClusterFailure).problem).toBe('paused')
+
+    const missing = new ClusterNotFoundError(
+      'Atlas has no cluster named "Clustr0".',
+      'Clustr0',
+      'CLUSTER_NOT_FOUND'
+    )
+    const typo = await run({
+      steps: [state('AVAILABLE')],
+      clusters: watch([missing], ['Clustr0'], 'Cluster0').clusters
+    })
+    expect(typo.result.outcome).toBe('failed')
+    expect(typo.result.message).toContain(
+      'Atlas has no cluster named Clustr0 in this project; it has a cluster named Cluster0'
+    )
+  })
+
+  it('reads the clusters once and reports them when wait-for is empty, whatever they say', async () => {
+    const { clusters, calls: clusterCalls } = watch([cluster('UPDATING')])
+    const { result } = await run({ waitFor: [], steps: [state('AVAILABLE')], clusters })
+    expect(result.outcome).toBe('reported')
+    expect(clusterCalls).toEqual(['Cluster0'])
+    expect(result.clusters?.[0]).toMatchObject({ ready: false })
   })
 })

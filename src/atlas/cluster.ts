@@ -289,6 +289,19 @@ export function notDedicated(name: string, tier: string): ClusterVerdict & { kin
 }
 
 /**
+ * The entry that lists every one of the endpoints, whatever the cluster's state (the `clusters`
+ * output shows its strings even while the cluster is still UPDATING); undefined when none does.
+ */
+export function entryListing(
+  state: ClusterState,
+  endpointIds: readonly string[],
+  provider: CloudProvider
+): PrivateEndpointEntry | undefined {
+  const match = bestEntry(state.entries, endpointIds, provider)
+  return match.entry !== undefined && match.listed.length === endpointIds.length ? match.entry : undefined
+}
+
+/**
  * The entry that lists the most of the endpoints (the first of equals), and which of them it
  * lists. One entry may list several endpoints, one per region; an entry of another cloud's
  * endpoints never counts.

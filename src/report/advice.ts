@@ -7,6 +7,7 @@ import {
   ResponseFormatError,
   RetriesExhaustedError
 } from '../common/errors.js'
+import { ClusterFailure, type ClusterProblem } from '../wait/clusters.js'
 import type { Outcome } from '../wait/wait.js'
 
 /**
@@ -94,6 +95,26 @@ export const ADVICE = {
     text: 'Copy project-id, endpoint-service-id and endpoint-id again from Atlas (Network Access → Private Endpoint) and from your cloud console.',
     section: 'ids-and-urls'
   },
+  clusterMissing: {
+    text: "Set cluster-name to the cluster's name as Atlas shows it on the project's Clusters page (the message names a near one when there is one).",
+    section: 'ids-and-urls'
+  },
+  clusterPaused: {
+    text: 'Resume the cluster in Atlas, then run the workflow again: a paused cluster accepts no connections.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  clusterDeleting: {
+    text: 'Check cluster-name: that cluster is being deleted and will never serve the endpoints.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  clusterNotDedicated: {
+    text: 'Name a dedicated cluster (M10 or larger) in cluster-name: the private endpoints of an endpoint service do not serve free, Flex or serverless clusters.',
+    section: 'the-endpoint-is-not-ready'
+  },
+  clusterTimeout: {
+    text: 'Raise timeout-seconds (Atlas takes minutes to add an endpoint to its clusters); if the cluster is IDLE and still does not list the endpoint, create a private endpoint in every region of the cluster.',
+    section: 'the-endpoint-is-not-ready'
+  },
   mistyped: {
     text: 'Compare the ID with the one Atlas has, named in the message, and correct endpoint-id or endpoint-service-id.',
     section: 'ids-and-urls'
@@ -128,6 +149,15 @@ export interface AdviceContext {
   serviceStatus?: string
   /** The endpoint service's own status decided the run. */
   serviceDecided?: boolean
+  /** The endpoints were ready; the run timed out waiting for the clusters. */
+  waitingForClusters?: boolean
+}
+
+const CLUSTER_ADVICE: Record<ClusterProblem, Advice> = {
+  missing: ADVICE.clusterMissing,
+  paused: ADVICE.clusterPaused,
+  deleting: ADVICE.clusterDeleting,
+  'not-dedicated': ADVICE.clusterNotDedicated
 }
 
 const REJECTED: Record<CloudProvider, Advice> = {
@@ -156,10 +186,12 @@ export function adviceFor(
     case 'reported':
       return undefined
     case 'failed':
+      if (error instanceof ClusterFailure) return CLUSTER_ADVICE[error.problem]
       return context.serviceDecided && service ? service : REJECTED[context.provider ?? 'AWS']
     case 'unreachable':
       return context.serviceDecided && service ? service : ADVICE.deleting
     case 'timeout':
+      if (context.waitingForClusters) return ADVICE.clusterTimeout
       // An endpoint service that is not set up is why its endpoints are not ready.
       return service ?? ADVICE.timeout
     case 'cancelled':

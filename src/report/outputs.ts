@@ -1,4 +1,5 @@
 import type { EndpointState } from '../atlas/client.js'
+import { connectionStringFor } from '../atlas/cluster.js'
 import { DELETED } from '../common/clouds.js'
 import { Output } from '../common/constants.js'
 import { shorten } from '../common/text.js'
@@ -22,10 +23,12 @@ export const MIXED = 'MIXED'
  * the one that decided the outcome.
  */
 export function stepOutputs(result: WaitResult, elapsedMs: number): Record<Output, string> | undefined {
-  if (result.endpoints.length === 0 && result.outcome === 'reached') return noEndpointsLeft(result, elapsedMs)
+  if (result.endpoints.length === 0 && result.outcome === 'reached')
+    return noEndpointRead(result, elapsedMs, DELETED)
   const read = result.endpoints.filter(endpoint => endpoint.last !== undefined)
   const shown = (result.decisive?.last ? result.decisive : read[read.length - 1])?.last
-  if (shown === undefined) return undefined
+  // No endpoint was read, but the endpoint service was (a FAILED service, one still being set up).
+  if (shown === undefined) return result.service ? noEndpointRead(result, elapsedMs, '') : undefined
   const statuses = new Set(read.map(endpoint => endpoint.last?.status))
   const shared = read.length === result.endpoints.length && statuses.size === 1 ? shown.status : MIXED
   return {
@@ -38,17 +41,45 @@ export function stepOutputs(result: WaitResult, elapsedMs: number): Record<Outpu
     [Output.Endpoints]: JSON.stringify(result.endpoints.map(endpointSummary)),
     [Output.Response]: responseOutput(shown),
     [Output.EndpointServiceStatus]: result.service?.status ?? '',
-    [Output.ConnectionString]: '',
-    [Output.Clusters]: '[]',
+    ...clusterOutputs(result),
     [Output.Attempts]: String(result.attempts),
     [Output.ElapsedSeconds]: elapsedSeconds(elapsedMs)
   }
 }
 
-/** A teardown whose endpoint service lists no endpoint any more: every one of them is DELETED. */
-function noEndpointsLeft(result: WaitResult, elapsedMs: number): Record<Output, string> {
+/**
+ * `connection-string`: the first named cluster's string, only once it is ready; `clusters`:
+ * one object per named cluster, in input order, with the strings of the entry that lists the
+ * endpoints ('' while there is none). Host names only: parseCluster refuses any string that
+ * could carry a credential.
+ */
+function clusterOutputs(result: WaitResult): Record<Output.ConnectionString | Output.Clusters, string> {
+  const clusters = result.clusters ?? []
+  const first = clusters[0]
   return {
-    [Output.ConnectionStatus]: DELETED,
+    [Output.ConnectionString]: first?.ready && first.entry ? connectionStringFor(first.entry) : '',
+    [Output.Clusters]: JSON.stringify(
+      clusters.map(cluster => ({
+        name: cluster.name,
+        state: cluster.last?.stateName ?? '',
+        paused: cluster.last?.paused ?? false,
+        ready: cluster.ready,
+        type: cluster.entry?.type ?? '',
+        connectionString: cluster.entry?.connectionString ?? '',
+        srvConnectionString: cluster.entry?.srvConnectionString ?? '',
+        srvShardOptimizedConnectionString: cluster.entry?.srvShardOptimizedConnectionString ?? ''
+      }))
+    )
+  }
+}
+
+/**
+ * A run that read no endpoint: a teardown whose endpoint service lists none any more (every one
+ * of them is DELETED), or an endpoint service whose own status stopped the run.
+ */
+function noEndpointRead(result: WaitResult, elapsedMs: number, status: string): Record<Output, string> {
+  return {
+    [Output.ConnectionStatus]: status,
     [Output.DeleteRequested]: 'false',
     [Output.ErrorMessage]: '',
     [Output.InterfaceEndpointId]: '',
@@ -57,8 +88,7 @@ function noEndpointsLeft(result: WaitResult, elapsedMs: number): Record<Output, 
     [Output.Endpoints]: '[]',
     [Output.Response]: '',
     [Output.EndpointServiceStatus]: result.service?.status ?? '',
-    [Output.ConnectionString]: '',
-    [Output.Clusters]: '[]',
+    ...clusterOutputs(result),
     [Output.Attempts]: String(result.attempts),
     [Output.ElapsedSeconds]: elapsedSeconds(elapsedMs)
   }

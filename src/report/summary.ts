@@ -1,3 +1,4 @@
+import { connectionStringFor } from '../atlas/cluster.js'
 import type { ApiVersion } from '../common/constants.js'
 import { escapeForSummary as esc, shorten } from '../common/text.js'
 import { adviceFor, ADVICE, type Advice } from './advice.js'
@@ -45,7 +46,8 @@ export function renderSummary(report: SummaryReport): string {
     provider: report.cloud.provider,
     credentialKind: report.credentialKind,
     serviceStatus: result.service?.status,
-    serviceDecided: result.serviceDecided
+    serviceDecided: result.serviceDecided,
+    waitingForClusters: (result.decidingClusters?.length ?? 0) > 0 && result.outcome === 'timeout'
   })
   const parts = [`<h2>${MARKS[mark]} ${esc(text)}</h2>`]
   // Atlas's own errorMessage is in the table, and the advice has its own line: the paragraph
@@ -56,6 +58,7 @@ export function renderSummary(report: SummaryReport): string {
   if (advice) parts.push(adviceLine(advice, report.links))
   parts.push(
     ...endpointTable(report),
+    ...clusterTable(report),
     ...settings(report),
     ...history(report),
     ...links(report.links, advice)
@@ -131,6 +134,45 @@ function endpointTable(report: SummaryReport): string[] {
     ]
   })
   return [
+    '<table>',
+    `<tr>${header.map(name => `<th align="left">${esc(name)}</th>`).join('')}</tr>`,
+    ...rows,
+    '</table>'
+  ]
+}
+
+/** One row per named cluster: its state, whether it is ready, its private connection string, what it waits for. */
+function clusterTable(report: SummaryReport): string[] {
+  const clusters = report.result.clusters ?? []
+  if (clusters.length === 0) return []
+  const rows = clusters.map(cluster => {
+    const state = cluster.last
+    const mark =
+      state === undefined
+        ? '❓'
+        : cluster.ready
+          ? '✅'
+          : cluster.verdict?.kind === 'failed'
+            ? '❌'
+            : report.waitFor.length === 0
+              ? 'ℹ️'
+              : '⏳'
+    const string = cluster.entry ? connectionStringFor(cluster.entry) : ''
+    const waiting =
+      cluster.verdict?.kind === 'waiting' || cluster.verdict?.kind === 'failed' ? cluster.verdict.why : ''
+    const cells = [
+      mark,
+      `<code>${esc(cluster.name)}</code>`,
+      esc(state ? `${state.stateName}${state.paused ? ' (paused)' : ''}` : 'not read'),
+      cluster.ready ? 'yes' : 'no',
+      string ? `<code>${esc(string)}</code>` : '—',
+      waiting ? esc(waiting) : '—'
+    ]
+    return `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`
+  })
+  const header = ['', 'Cluster', 'State', 'Ready', 'Private connection string', 'Waiting for']
+  return [
+    '<h3>Clusters</h3>',
     '<table>',
     `<tr>${header.map(name => `<th align="left">${esc(name)}</th>`).join('')}</tr>`,
     ...rows,

@@ -2,7 +2,8 @@ import type { EndpointState } from '../atlas/client.js'
 import type { Cloud } from '../common/clouds.js'
 import { MistypedIdError } from '../common/errors.js'
 import { seconds } from '../common/text.js'
-import { naming } from '../wait/messages.js'
+import { ClusterFailure } from '../wait/clusters.js'
+import { clusterWaitingFor, listed, naming } from '../wait/messages.js'
 import type { EndpointProgress, WaitResult } from '../wait/wait.js'
 
 /**
@@ -65,14 +66,24 @@ export function verdict(report: VerdictInput): { mark: Mark; text: string } {
       : 'the workflow'
   const waited = seconds(result.waitedMs ?? report.timeoutMs)
   if (result.serviceDecided || total === 0) return verdictOfTheService(report, next, waited)
+  const clusters = result.clusters ?? []
+  if (result.error instanceof ClusterFailure)
+    return { mark: 'blocked', text: `Blocked: ${clusterProblem(result.error)}; ${next} should not go on` }
+  const clustersReady =
+    clusters.length === 0
+      ? ''
+      : ` and ${naming2(
+          clusters.map(c => c.name),
+          'cluster'
+        )} ready to connect`
   switch (result.outcome) {
     case 'reached':
       return {
         mark: 'passed',
         text:
           total > 1
-            ? `Passed: all ${total} ${cloud.noun}s reached ${target}; ${next} may go on`
-            : `Passed: ${who} is ${status}; ${next} may go on`
+            ? `Passed: all ${total} ${cloud.noun}s reached ${target}${clustersReady}; ${next} may go on`
+            : `Passed: ${who} is ${status}${clustersReady}; ${next} may go on`
       }
     case 'reported':
       return {
@@ -102,6 +113,13 @@ export function verdict(report: VerdictInput): { mark: Mark; text: string } {
         text: `Blocked: ${who}${total > 1 ? ` (one of ${total})` : ''} is being deleted and can no longer become ${target || 'ready'}`
       }
     case 'timeout':
+      if ((result.decidingClusters?.length ?? 0) > 0) {
+        const waiting = (result.decidingClusters ?? []).map(clusterWaitingFor).join('; ')
+        return {
+          mark: 'blocked',
+          text: `Timed out after ${waited}: the ${total > 1 ? 'endpoints are' : 'endpoint is'} ready but ${waiting}; ${next} should not go on`
+        }
+      }
       return {
         mark: 'blocked',
         text: `Timed out after ${waited}: ${who} did not become ${target || 'readable'}; ${next} should not go on`
@@ -112,6 +130,26 @@ export function verdict(report: VerdictInput): { mark: Mark; text: string } {
       return result.error instanceof MistypedIdError
         ? { mark: 'blocked', text: `Blocked: an ID looks mistyped; ${next} should not go on` }
         : { mark: 'blocked', text: `Could not read ${who}: ${next} should not go on` }
+  }
+}
+
+/** "cluster Cluster0 is", "clusters A and B are". */
+function naming2(names: string[], noun: string): string {
+  return names.length === 1 ? `${noun} ${names[0]} is` : `${noun}s ${listed(names)} are`
+}
+
+/** What a failed cluster is, for the headline. */
+function clusterProblem(failure: ClusterFailure): string {
+  const name = failure.cluster.name
+  switch (failure.problem) {
+    case 'missing':
+      return `Atlas has no cluster named ${name} in this project`
+    case 'paused':
+      return `cluster ${name} is paused`
+    case 'deleting':
+      return `cluster ${name} is being deleted`
+    case 'not-dedicated':
+      return `cluster ${name} is not a dedicated cluster, which private endpoints serve`
   }
 }
 

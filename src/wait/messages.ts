@@ -1,6 +1,7 @@
 import type { Deadline } from '../common/clock.js'
 import { DELETED } from '../common/clouds.js'
 import { endSentence, quote, seconds } from '../common/text.js'
+import type { ClusterProgress } from './clusters.js'
 import type { EndpointProgress } from './progress.js'
 
 /**
@@ -93,4 +94,21 @@ export function timeoutMessage(
     seen = `${missing.length} of ${endpoints.length} endpoints ${verb} not there yet: ${list} (${reads})`
   }
   return `Timed out waiting for ${target || 'a status'} (${limit}): ${endSentence(why)} Waited ${waitedFor(waitedMs)}; ${seen}.`
+}
+
+/** The endpoints are ready, but a cluster is not: what it is waiting for, as the headline says it. */
+export function clusterWaitingFor(cluster: ClusterProgress): string {
+  if (cluster.verdict?.kind === 'waiting') return cluster.verdict.why
+  return `cluster ${cluster.name} was not read`
+}
+
+export function clusterTimeoutMessage(
+  options: { deadline: Deadline },
+  waiting: ClusterProgress[],
+  why: string,
+  waitedMs: number
+): string {
+  const limit = `timeout-seconds: ${options.deadline.budgetMs / 1000}`
+  const what = waiting.map(clusterWaitingFor).join('; ')
+  return `Timed out waiting for the clusters (${limit}): ${endSentence(why)} Waited ${waitedFor(waitedMs)}; the endpoints are ready, but ${what}.`
 }

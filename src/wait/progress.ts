@@ -1,4 +1,5 @@
 import type { EndpointState, ServiceState } from '../atlas/client.js'
+import type { ClusterProgress } from './clusters.js'
 
 /**
  * What a wait knows and how it ended: the shapes the poll loop fills in and the report reads.
@@ -65,4 +66,8 @@ export interface WaitResult {
   notes?: string[]
   /** How long the run had waited when it ended, as the log and message say it. */
   waitedMs?: number
+  /** The clusters named in cluster-name, in input order (empty when none). */
+  clusters?: ClusterProgress[]
+  /** The clusters that decided the outcome: the one that failed, those not ready at the timeout. */
+  decidingClusters?: ClusterProgress[]
 }

@@ -6,10 +6,25 @@ import type { Log } from '../common/log.js'
 import { quote, seconds } from '../common/text.js'
 import { describeListing, nearListedId, proveDeletion, stillListed, type DeletionReads } from './deletion.js'
 import { judge, type Goals } from './judge.js'
+import {
+  clusterReadFailure,
+  ClusterFailure,
+  describeCluster,
+  failureOf,
+  type ClusterProgress,
+  type ClusterWatch
+} from './clusters.js'
 import { boundedPool, type ReadPool } from './pool.js'
 import type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
 import { withRetries } from './retry.js'
-import { failedMessage, reachedMessage, timeoutMessage, unreachableMessage, waitedFor } from './messages.js'
+import {
+  clusterTimeoutMessage,
+  failedMessage,
+  reachedMessage,
+  timeoutMessage,
+  unreachableMessage,
+  waitedFor
+} from './messages.js'
 
 export type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
 
@@ -36,6 +51,8 @@ export interface WaitOptions extends Goals {
   log: Log
   /** Runs the reads of a check (default: at most 8 at once). */
   pool?: ReadPool
+  /** The clusters that must serve the endpoints (cluster-name), read once every endpoint has arrived. */
+  clusters?: ClusterWatch
 }
 
 /** The last check comes this long before the deadline, so that its request has time to answer. */
@@ -62,6 +79,7 @@ export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
 
 class WaitRun {
   private readonly endpoints: EndpointProgress[]
+  private readonly clusters: ClusterProgress[]
   private readonly history: StatusChange[] = []
   private readonly several: boolean
   private readonly target: string
@@ -79,6 +97,7 @@ class WaitRun {
 
   constructor(private readonly options: WaitOptions) {
     this.endpoints = options.endpointIds.map(id => ({ id, reached: false }))
+    this.clusters = (options.clusters?.names ?? []).map(name => ({ name, ready: false }))
     this.several = this.endpoints.length > 1
     this.target = options.waitFor.join(' or ')
     this.pool = options.pool ?? boundedPool(MAX_READS_IN_FLIGHT)
@@ -92,8 +111,12 @@ class WaitRun {
         this.check += 1
         this.unproven.clear()
         await this.readRound(this.endpoints.filter(endpoint => !endpoint.reached))
-        // One moment: when all have arrived, those that arrived earlier are read again.
-        if (waitFor.length > 0 && this.endpoints.every(e => e.reached || this.unproven.has(e))) {
+        const arrived = this.endpoints.every(e => e.reached || this.unproven.has(e))
+        // The clusters are read only once every endpoint has arrived, and every check after.
+        if (waitFor.length > 0 && arrived && this.clusters.length > 0) await this.readClusters(false)
+        // One moment: when all have arrived (and the clusters are ready), those that arrived
+        // earlier are read again.
+        if (waitFor.length > 0 && arrived && this.clusters.every(cluster => cluster.ready)) {
           const earlier = this.endpoints.filter(e => e.reached && e.readInCheck !== this.check)
           if (earlier.length > 0) {
             this.options.log.info(
@@ -104,8 +127,11 @@ class WaitRun {
         }
         if (this.unproven.size > 0) await this.corroborate()
 
-        if (waitFor.length === 0) return this.reported()
-        if (this.endpoints.every(endpoint => endpoint.reached)) return this.passed()
+        if (waitFor.length === 0) {
+          if (this.clusters.length > 0) await this.readClusters(true)
+          return this.reported()
+        }
+        if (this.endpoints.every(e => e.reached) && this.clusters.every(c => c.ready)) return this.passed()
         const pause = this.nextPause()
         if (pause <= 0) {
           this.options.log.info(
@@ -259,6 +285,89 @@ class WaitRun {
     }
   }
 
+  /**
+   * Reads every named cluster (concurrently) and judges it against the endpoints. A cluster
+   * that cannot become ready (not found, paused, being deleted, not dedicated) ends the run,
+   * unless the run reads once: then it is only reported.
+   */
+  private async readClusters(readOnce: boolean): Promise<void> {
+    const watch = this.options.clusters as ClusterWatch
+    const { log } = this.options
+    const results = await this.pool.run(
+      this.clusters.map(
+        cluster => () =>
+          withRetries(() => watch.read(cluster.name), {
+            ...this.retryOptions(),
+            onRetry: ({ error, failures, delayMs }) =>
+              log.info(
+                `${this.at()} cluster ${cluster.name}: ${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
+              )
+          })
+      ),
+      new AbortController().signal
+    )
+    for (const [index, cluster] of this.clusters.entries()) {
+      const settled = results[index]
+      if (settled === undefined) continue
+      if (settled.status === 'rejected') {
+        this.current = undefined
+        const failure = await clusterReadFailure(settled.reason, cluster, watch)
+        if (readOnce && failure instanceof ClusterFailure) {
+          log.warning(failure.message, 'Cluster')
+          continue
+        }
+        if (failure instanceof ClusterFailure) throw new RunEnded(this.endByCluster(failure))
+        throw failure
+      }
+      const state = settled.value
+      const before = cluster.last ? describeCluster(cluster) : undefined
+      const verdict = watch.judge(state, this.options.endpointIds)
+      cluster.last = state
+      cluster.verdict = verdict
+      cluster.entry = watch.entryFor(state, this.options.endpointIds)
+      const wasReady = cluster.ready
+      cluster.ready = verdict.kind === 'ready'
+      if (cluster.ready && !wasReady) cluster.readyAtMs = this.options.deadline.elapsed()
+      if (!cluster.ready) cluster.readyAtMs = undefined
+      const now = describeCluster(cluster)
+      if (before !== now) {
+        this.history.push({
+          atMs: this.options.deadline.elapsed(),
+          endpointId: `cluster ${cluster.name}`,
+          status: now
+        })
+      }
+      if (verdict.kind === 'failed') {
+        if (readOnce) {
+          log.info(`${this.at()} cluster ${cluster.name}: ${verdict.why}; read once (no wait-for).`)
+          continue
+        }
+        log.info(`${this.at()} cluster ${cluster.name}: ${verdict.why}; stopping.`)
+        throw new RunEnded(this.endByCluster(failureOf(cluster, verdict)))
+      }
+      const said =
+        verdict.kind === 'ready'
+          ? `${state.stateName}, and its private connection string lists the ${this.several ? 'endpoints' : 'endpoint'}: ready`
+          : `${verdict.why}`
+      const next = readOnce ? '; read once (no wait-for)' : verdict.kind === 'ready' ? '' : this.pauseNote()
+      log.info(`${this.at()} cluster ${cluster.name}: ${said}${next}.`)
+    }
+  }
+
+  private endByCluster(failure: ClusterFailure): WaitResult {
+    return { ...this.end('failed', failure.message, []), decidingClusters: [failure.cluster], error: failure }
+  }
+
+  private retryOptions() {
+    return {
+      maxRetries: this.options.maxRetries,
+      clock: this.options.clock,
+      deadline: this.options.deadline,
+      signal: this.options.signal,
+      random: this.options.random
+    }
+  }
+
   /** The history records each change of status (or of a delete request) of each endpoint. */
   private record(
     endpoint: EndpointProgress,
@@ -350,6 +459,13 @@ class WaitRun {
 
   private timedOut(why: string): WaitResult {
     const missing = this.endpoints.filter(endpoint => !endpoint.reached)
+    const waiting = this.clusters.filter(cluster => !cluster.ready)
+    if (missing.length === 0 && waiting.length > 0) {
+      return {
+        ...this.end('timeout', clusterTimeoutMessage(this.options, waiting, why, this.waited()), []),
+        decidingClusters: waiting
+      }
+    }
     return this.end(
       'timeout',
       timeoutMessage(this.options, this.target, this.endpoints, this.attempts, why, this.waited()),
@@ -391,7 +507,8 @@ class WaitRun {
       history: this.history,
       service: this.service,
       notes: this.notes,
-      waitedMs: this.waited()
+      waitedMs: this.waited(),
+      clusters: this.clusters
     }
   }
 

@@ -1,0 +1,123 @@
+import {
+  entryListing,
+  judgeCluster,
+  type ClusterState,
+  type ClusterVerdict,
+  type PrivateEndpointEntry
+} from '../atlas/cluster.js'
+import {
+  ClusterNotFoundError,
+  missingCluster,
+  NotDedicatedClusterError,
+  type ClusterReader
+} from '../atlas/clusters.js'
+import type { Cloud } from '../common/clouds.js'
+import { nearest } from '../common/edit-distance.js'
+
+/**
+ * Clusters as the second kind of resource the wait reads (issue 16): once every endpoint has
+ * arrived, each named cluster is read every check until it is IDLE, not paused, and lists the
+ * endpoints in a private connection string. The cluster brings its own reader and judge (from
+ * src/atlas); this module keeps what the wait knows of each cluster and says how one failed.
+ */
+
+/** What is known of one cluster so far. */
+export interface ClusterProgress {
+  /** The name as given in cluster-name. */
+  name: string
+  last?: ClusterState
+  verdict?: ClusterVerdict
+  /** The entry of `connectionStrings.privateEndpoint` that lists the endpoints, when there is one. */
+  entry?: PrivateEndpointEntry
+  ready: boolean
+  /** When it was first found ready, in milliseconds since the step started. */
+  readyAtMs?: number
+}
+
+/** How the wait reads and judges clusters; given only when cluster-name names some. */
+export interface ClusterWatch {
+  names: string[]
+  read: (name: string) => Promise<ClusterState>
+  /** Ready, waiting (and why) or failed, for the endpoints this step checks. */
+  judge: (state: ClusterState, endpointIds: string[]) => ClusterVerdict
+  /** The entry that lists every endpoint this step checks, whatever the cluster's state. */
+  entryFor: (state: ClusterState, endpointIds: string[]) => PrivateEndpointEntry | undefined
+  /** The project's cluster whose name is nearest to a missing one (undefined when none, or the list cannot be read). */
+  nearName: (name: string) => Promise<string | undefined>
+}
+
+/** The watch over the named clusters, through the reader (and its Digest challenge or token) the run already has. */
+export function watchClusters(reader: ClusterReader, names: string[], cloud: Cloud): ClusterWatch {
+  return {
+    names,
+    read: name => reader.readCluster(name),
+    judge: (state, endpointIds) => judgeCluster(state, endpointIds, cloud),
+    entryFor: (state, endpointIds) => entryListing(state, endpointIds, cloud.provider),
+    // A listing Atlas refuses (some projects answer 400 for flex clusters) only means no near name.
+    nearName: async name => {
+      try {
+        return nearest(name, await reader.listClusterNames())
+      } catch {
+        return undefined
+      }
+    }
+  }
+}
+
+/** Why a cluster stops the run: it cannot become ready, or it is not there. */
+export type ClusterProblem = 'missing' | 'paused' | 'deleting' | 'not-dedicated'
+
+/** A cluster failed the run: what happened, in a sentence, and what to do about it. */
+export class ClusterFailure extends Error {
+  constructor(
+    message: string,
+    readonly cluster: ClusterProgress,
+    readonly problem: ClusterProblem
+  ) {
+    super(message)
+    this.name = 'ClusterFailure'
+  }
+}
+
+/** A failed verdict of a cluster that was read, as the failure the run ends with. */
+export function failureOf(
+  cluster: ClusterProgress,
+  verdict: ClusterVerdict & { kind: 'failed' }
+): ClusterFailure {
+  const problem: ClusterProblem = / is paused$/.test(verdict.why)
+    ? 'paused'
+    : / is (DELETING|DELETED)$/.test(verdict.why)
+      ? 'deleting'
+      : 'not-dedicated'
+  return new ClusterFailure(`${capitalized(verdict.why)}. ${verdict.advice}`, cluster, problem)
+}
+
+/**
+ * A cluster read that failed for good because of the cluster itself (not found, or of a kind
+ * private endpoints do not serve), as the failure the run ends with; any other error is
+ * returned unchanged.
+ */
+export async function clusterReadFailure(
+  error: unknown,
+  cluster: ClusterProgress,
+  watch: ClusterWatch
+): Promise<unknown> {
+  if (error instanceof NotDedicatedClusterError) return failureOf(cluster, error.verdict)
+  if (error instanceof ClusterNotFoundError) {
+    const near = await watch.nearName(cluster.name)
+    const { why, advice } = missingCluster(cluster.name, near)
+    return new ClusterFailure(`${why}. ${advice}`, cluster, 'missing')
+  }
+  return error
+}
+
+/** "IDLE", "UPDATING (paused)", "IDLE, ready": one cluster's state for the log and the history. */
+export function describeCluster(cluster: ClusterProgress): string {
+  const state = cluster.last
+  if (state === undefined) return 'not read'
+  return `${state.stateName}${state.paused ? ' (paused)' : ''}${cluster.ready ? ', ready' : ''}`
+}
+
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`
+}
