@@ -67,6 +67,10 @@ export const ADVICE = {
     text: 'Raise timeout-seconds (acceptance can take minutes), or check the endpoint in your cloud console.',
     section: 'the-endpoint-is-not-ready'
   },
+  teardownTimeout: {
+    text: 'Raise timeout-seconds (deletion can take minutes), or check in your cloud console and in Atlas that the endpoint is being deleted.',
+    section: 'the-endpoint-is-not-ready'
+  },
   cancelled: {
     text: 'Nothing to fix: re-run the job when you need the answer.',
     section: 'the-endpoint-is-not-ready'
@@ -151,6 +155,8 @@ export interface AdviceContext {
   serviceDecided?: boolean
   /** The endpoints were ready; the run timed out waiting for the clusters. */
   waitingForClusters?: boolean
+  /** The run waits for deletion (a teardown gate). */
+  teardown?: boolean
 }
 
 const CLUSTER_ADVICE: Record<ClusterProblem, Advice> = {
@@ -193,7 +199,7 @@ export function adviceFor(
     case 'timeout':
       if (context.waitingForClusters) return ADVICE.clusterTimeout
       // An endpoint service that is not set up is why its endpoints are not ready.
-      return service ?? ADVICE.timeout
+      return service ?? (context.teardown ? ADVICE.teardownTimeout : ADVICE.timeout)
     case 'cancelled':
       return ADVICE.cancelled
     case 'error':

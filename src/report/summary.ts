@@ -3,7 +3,7 @@ import type { ApiVersion } from '../common/constants.js'
 import { escapeForSummary as esc, shorten } from '../common/text.js'
 import { adviceFor, ADVICE, type Advice } from './advice.js'
 import { clockTime, type WaitResult } from '../wait/wait.js'
-import { MARKS, statusMark, verdict, type VerdictInput } from './verdict.js'
+import { isTeardown, MARKS, statusMark, verdict, type VerdictInput } from './verdict.js'
 
 /** What the summary needs to know about the run. */
 export interface SummaryReport extends VerdictInput {
@@ -47,7 +47,8 @@ export function renderSummary(report: SummaryReport): string {
     credentialKind: report.credentialKind,
     serviceStatus: result.service?.status,
     serviceDecided: result.serviceDecided,
-    waitingForClusters: (result.decidingClusters?.length ?? 0) > 0 && result.outcome === 'timeout'
+    waitingForClusters: (result.decidingClusters?.length ?? 0) > 0 && result.outcome === 'timeout',
+    teardown: isTeardown(report.waitFor)
   })
   const parts = [`<h2>${MARKS[mark]} ${esc(text)}</h2>`]
   // Atlas's own errorMessage is in the table, and the advice has its own line: the paragraph

@@ -90,7 +90,7 @@ class WaitRun {
   private check = 0
   private service: ServiceState | undefined
   /** Endpoints Atlas answered 404 for in this check, waiting for the service to corroborate it. */
-  private unproven = new Set<EndpointProgress>()
+  private unproven = new Map<EndpointProgress, EndpointState>()
   /** The endpoint whose read was going on when an error stopped the run. */
   private current: EndpointProgress | undefined
   private reportNote: string | undefined
@@ -208,18 +208,17 @@ class WaitRun {
     const { log, waitFor } = this.options
     this.attempts += 1
     endpoint.readInCheck = this.check
-    const previous = endpoint.last
-    endpoint.last = state
     if (state.notFound) {
-      // A claim to check with the endpoint service before it counts.
-      this.unproven.add(endpoint)
-      endpoint.reached = false
-      endpoint.reachedAtMs = undefined
+      // A claim to check with the endpoint service before it counts: until then the endpoint
+      // keeps its last status (never DELETED on the word of a 404 alone).
+      this.unproven.set(endpoint, state)
       log.info(
         `${this.at()} ${this.who(endpoint)}not found (HTTP 404); asking the endpoint service whether it is gone.`
       )
       return
     }
+    const previous = endpoint.last
+    endpoint.last = state
     endpoint.seen = true
     this.record(endpoint, previous, state)
     if (!this.warnedUnknown && !this.options.knownStatuses.includes(state.status)) {
@@ -409,8 +408,10 @@ class WaitRun {
     if (proof.kind === 'listing') this.service = proof.service
     const checked = this.endpoints.map(endpoint => endpoint.id)
     for (const endpoint of unproven) {
-      const state = endpoint.last as EndpointState
+      const state = this.unproven.get(endpoint) as EndpointState
       if (proof.kind === 'listing' && stillListed(proof.service, endpoint.id)) {
+        endpoint.reached = false
+        endpoint.reachedAtMs = undefined
         log.info(
           `${this.at()} ${this.who(endpoint)}not found, but the endpoint service still lists it: not deleted yet${this.pauseNote()}.`
         )
@@ -434,7 +435,8 @@ class WaitRun {
         log.warning(note, 'Not found at the first read')
         endpoint.seen = true // said once
       }
-      this.record(endpoint, undefined, state)
+      this.record(endpoint, endpoint.last, state)
+      endpoint.last = state
       this.judgeAndLog(endpoint, state, `${DELETED} (not found, and the endpoint service confirms it)`)
     }
   }
