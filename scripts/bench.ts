@@ -32,7 +32,7 @@ import {
 import { measureTimeToNotice } from './bench/notice.js'
 import { measureStartup } from './bench/startup.js'
 import { OVERHEAD_CLIENTS, measureStepOverhead, startPlainFetchFloor } from './bench/overhead.js'
-import { benchmarkFile, readmeBlock, type BundleFacts, type Results } from './bench/report.js'
+import { benchmarkFile, notesBlock, readmeBlock, type BundleFacts, type Results } from './bench/report.js'
 import {
   actionRequests,
   curlLoopRequests,
@@ -188,7 +188,8 @@ async function main(): Promise<number> {
     checkPrerequisites()
     const results = await measure()
     const bundleName = path.relative(ROOT, ACTION).startsWith('..') ? ACTION : path.relative(ROOT, ACTION)
-    const text = benchmarkFile(results, elapsedMs(), bundleName, COMMAND)
+    const previous = existsSync(REPORT) ? await readFile(REPORT, 'utf8') : ''
+    const text = benchmarkFile(results, elapsedMs(), bundleName, COMMAND, notesBlock(previous))
     console.log(text)
     if (dryRun) {
       progress('dry run: BENCHMARK.md and README.md left as they were')

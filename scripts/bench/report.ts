@@ -7,7 +7,13 @@ import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { node24 } from '../../standin/runner.js'
 import type { MaxRss } from '../bench-baselines.js'
-import { LATENCY_MS, WAIT_CLUSTERS, type ConcurrencyResults, type WaitCount } from './concurrency.js'
+import {
+  LATENCY_MS,
+  WAIT_CLUSTERS,
+  WAIT_ENDPOINTS,
+  type ConcurrencyResults,
+  type WaitCount
+} from './concurrency.js'
 import type { OneStepResult, SeveralResult } from './endpoints.js'
 import { mib } from './memory.js'
 import { NOTICE_DELAY_MS, type NoticeSample } from './notice.js'
@@ -414,12 +420,24 @@ export function isoNow(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z')
 }
 
-/** BENCHMARK.md: when, what and where, the table, and how each line is measured. */
+/** Where BENCHMARK.md keeps text written by people (findings, before/after numbers): carried over by every run. */
+export const NOTES_START = '<!-- notes:start (kept by npm run bench; edit freely) -->'
+export const NOTES_END = '<!-- notes:end -->'
+
+/** The notes block of a BENCHMARK.md, markers included; '' when it has none. */
+export function notesBlock(previous: string): string {
+  const start = previous.indexOf(NOTES_START)
+  const end = previous.indexOf(NOTES_END, start)
+  return start < 0 || end < 0 ? '' : previous.slice(start, end + NOTES_END.length)
+}
+
+/** BENCHMARK.md: when, what and where, the table, how each line is measured, then the notes kept from the last file. */
 export function benchmarkFile(
   results: Results,
   runtimeMs: number,
   bundleName: string,
-  command: string
+  command: string,
+  notes = ''
 ): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU'
   const header = [
@@ -428,7 +446,8 @@ export function benchmarkFile(
     `against the Atlas stand-in on 127.0.0.1. Machine: ${os.availableParallelism()} cores (${cpu}), ${os.type()} ${os.release()};`,
     `harness on Node ${process.version}. The whole run took ${Math.round(runtimeMs / 1000)} s.`
   ].join('\n')
-  return `# Benchmark\n\n${header}\n\n${markdownTable(results)}\n\n${methodNotes(results)}\n`
+  const kept = notes === '' ? '' : `\n${notes}\n`
+  return `# Benchmark\n\n${header}\n\n${markdownTable(results)}\n\n${methodNotes(results)}\n${kept}`
 }
 
 function methodNotes({ notice, overhead, memory }: Results): string {
@@ -477,6 +496,20 @@ function methodNotes({ notice, overhead, memory }: Results): string {
   switch → AVAILABLE answered ${split(s => s.flipToAnswerMs)}; answered → exit (outputs, job
   summary, Node shutting down) ${split(s => s.answerToExitMs)}. RTT is the median of ${ROUND_TRIPS} answered
   requests on a kept-alive loopback connection, measured while nothing else runs: ${ms(overhead.roundTripMs)}.
+- **Start-up**: the bundle files a one-read run loads are recorded by a module hook
+  (\`--import\` of a \`registerHooks\` recorder), with the Node built-ins the bundle asks for. The CPU
+  profile (\`--cpu-prof\`) puts each sample in a phase by its stack: compiling the bundle
+  (\`compileSourceTextModule\`), evaluating its modules (under \`__nccwpck_require__\`; loading a
+  built-in counted apart), running the action, Node's own work outside the bundle (start-up,
+  the loader, sockets, files), GC, and idle (waiting on the stand-in). Profiling slows a run:
+  compare the phases with each other, not with the spawn-to-exit times.
+- **At ${LATENCY_MS} ms latency**: the stand-in delays every answer (a challenge included) by ${LATENCY_MS} ms, as
+  Atlas about that far from a hosted runner. One check is one read (\`wait-for\` empty) of K endpoints,
+  each AVAILABLE, timed from the arrival of the run's first request to the answer to its last. In
+  flight is the stand-in's largest count of requests received and not yet answered. The waits are
+  ${n} checks of ${WAIT_ENDPOINTS} endpoints, each AVAILABLE at its ${n}th read, one check a second; requests
+  are told apart as challenge (401 to a request without credentials), endpoint, oauth (token and
+  revoke) and cluster reads. A measure whose stand-in or action feature is missing says so.
 - The ${n}-check waits of every client run at the same time (they mostly sleep, and counts do not
   depend on timing); the step overhead and the time to notice run first, alone.`
 }
