@@ -23,9 +23,16 @@ import * as prettier from 'prettier'
 import { ACTION, ROOT, node24 } from '../standin/runner.js'
 import { oneStepForAll, jobsSideBySide, stepsOneAfterAnother } from './bench/endpoints.js'
 import { floorPeakMemory, peakMemory } from './bench/memory.js'
+import {
+  LATENCY_MS,
+  measureCheckWallTimes,
+  measureClusterWait,
+  measureWaitCounts
+} from './bench/concurrency.js'
 import { measureTimeToNotice } from './bench/notice.js'
+import { measureStartup } from './bench/startup.js'
 import { OVERHEAD_CLIENTS, measureStepOverhead, startPlainFetchFloor } from './bench/overhead.js'
-import { benchmarkFile, readmeBlock, type BundleFacts, type Results } from './bench/report.js'
+import { benchmarkFile, notesBlock, readmeBlock, type BundleFacts, type Results } from './bench/report.js'
 import {
   actionRequests,
   curlLoopRequests,
@@ -65,10 +72,16 @@ async function measure(): Promise<Results> {
     const overhead = await measureStepOverhead(floor)
     progress(`time to notice: ${SIZES.noticeRuns} waits, each flipped to AVAILABLE after a random delay`)
     const notice = await measureTimeToNotice()
+    progress(`start-up: the bundle a one-read run loads, and its CPU profile`)
+    const startup = await measureStartup()
+    progress(`one check of 1 to 50 endpoints at Atlas's distance`)
+    const checks = await measureCheckWallTimes()
     // The waits mostly sleep, and counts and max RSS do not depend on timing, so they share the
     // same ~30 s: one after another they would take ten minutes.
     progress(`${SIZES.polls}-check waits of every client at the same time, ~${SIZES.polls + 3} s`)
     const several = Promise.all([
+      measureWaitCounts(),
+      measureClusterWait(),
       oneStepForAll(),
       stepsOneAfterAnother(),
       jobsSideBySide(),
@@ -85,7 +98,7 @@ async function measure(): Promise<Results> {
         curlLoopRequests(),
         freshChallengeRequests()
       ])
-    const [oneStep, oneAfterAnother, sideBySide, floorMemory] = await several
+    const [waits, clusters, oneStep, oneAfterAnother, sideBySide, floorMemory] = await several
     return {
       v2Reuse,
       v2SingleUse,
@@ -101,6 +114,8 @@ async function measure(): Promise<Results> {
       memory,
       floorMemory,
       notice,
+      startup,
+      concurrency: { latencyMs: LATENCY_MS, checks, waits, clusters },
       bundle: await bundleFacts()
     }
   } finally {
@@ -173,7 +188,8 @@ async function main(): Promise<number> {
     checkPrerequisites()
     const results = await measure()
     const bundleName = path.relative(ROOT, ACTION).startsWith('..') ? ACTION : path.relative(ROOT, ACTION)
-    const text = benchmarkFile(results, elapsedMs(), bundleName, COMMAND)
+    const previous = existsSync(REPORT) ? await readFile(REPORT, 'utf8') : ''
+    const text = benchmarkFile(results, elapsedMs(), bundleName, COMMAND, notesBlock(previous))
     console.log(text)
     if (dryRun) {
       progress('dry run: BENCHMARK.md and README.md left as they were')

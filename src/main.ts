@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
   }
 
   const deadline = new Deadline(systemClock, startedAt, settings.timeoutMs)
-  const auth = signIn({
+  const auth = await signIn({
     ...settings,
     fetch: route.fetch,
     deadline,

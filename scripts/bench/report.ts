@@ -7,12 +7,20 @@ import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { node24 } from '../../standin/runner.js'
 import type { MaxRss } from '../bench-baselines.js'
+import {
+  LATENCY_MS,
+  WAIT_CLUSTERS,
+  WAIT_ENDPOINTS,
+  type ConcurrencyResults,
+  type WaitCount
+} from './concurrency.js'
 import type { OneStepResult, SeveralResult } from './endpoints.js'
 import { mib } from './memory.js'
 import { NOTICE_DELAY_MS, type NoticeSample } from './notice.js'
 import { ROUND_TRIPS, type Overhead } from './overhead.js'
 import type { RequestCount, ServiceAccountCount } from './requests.js'
 import { INTERVAL_MS, SIZES, median } from './setup.js'
+import { PROFILE_INTERVAL_US, type StartupResults } from './startup.js'
 
 /** The action may take at most this multiple of the plain-fetch script's time for one read. */
 export const OVERHEAD_TARGET_RATIO = 1.3
@@ -42,6 +50,8 @@ export interface Results {
   memory: MaxRss
   floorMemory: MaxRss
   notice: NoticeSample[]
+  concurrency: ConcurrencyResults
+  startup: StartupResults
 }
 
 interface Row {
@@ -60,8 +70,8 @@ function signedMs(value: number): string {
   return `${value < 0 ? '−' : '+'}${ms(Math.abs(value))}`
 }
 
-function seconds(value: number): string {
-  return `${(value / 1000).toFixed(1)} s`
+function seconds(value: number, digits = 1): string {
+  return `${(value / 1000).toFixed(digits)} s`
 }
 
 function yesNo(met: boolean): string {
@@ -255,6 +265,118 @@ function footprintRows({ bundle, memory, floorMemory }: Results): Row[] {
   ]
 }
 
+/** Issue 17's targets for one check at Atlas's distance, by endpoint count. */
+const CHECK_TARGET_MS: Record<number, number> = { 20: 500, 50: 1000 }
+const MAX_IN_FLIGHT = 8
+/** Concurrent Digest sessions, each answering one challenge (issue 17). */
+const DIGEST_SESSIONS = 4
+
+function concurrencyRows({ concurrency }: Results): Row[] {
+  const at = `at ${LATENCY_MS} ms latency`
+  const notMeasured = (measure: string, reason: string): Row => ({
+    measure,
+    client: 'this action, v2',
+    result: `not measured: ${reason}`,
+    target: '—',
+    met: '—'
+  })
+  const rows: Row[] = []
+  const checkMeasure = `One check of K endpoints, ${at} (one read, first request to last answer)`
+  if (!concurrency.checks.ok) rows.push(notMeasured(checkMeasure, concurrency.checks.reason))
+  else {
+    for (const check of concurrency.checks.value) {
+      const target = CHECK_TARGET_MS[check.endpoints]
+      rows.push({
+        measure: checkMeasure,
+        client: `this action, v2, API key, ${check.endpoints} ${check.endpoints === 1 ? 'endpoint' : 'endpoints'}`,
+        result: `${seconds(check.spanMs, 2)} (${check.requests} requests; spawn to exit ${seconds(check.runMs, 2)})`,
+        target: target === undefined ? '—' : `≤ ${seconds(target, 1)}`,
+        met: target === undefined ? '—' : yesNo(check.spanMs <= target)
+      })
+    }
+    const inFlight = concurrency.checks.value.map(check => check.maxInFlight)
+    const known = inFlight.filter((value): value is number => value !== undefined)
+    rows.push({
+      measure: `Requests in flight at once, ${at}`,
+      client: 'this action, v2, API key, the checks above',
+      result:
+        known.length === inFlight.length
+          ? `at most ${Math.max(...known)}`
+          : 'not measured: the stand-in keeps no maxInFlight record yet',
+      target: `≤ ${MAX_IN_FLIGHT}`,
+      met: known.length === inFlight.length ? yesNo(Math.max(...known) <= MAX_IN_FLIGHT) : '—'
+    })
+  }
+  const waitMeasure = `Requests of a ${SIZES.polls}-check wait, K endpoints, ${at}`
+  if (!concurrency.waits.ok) rows.push(notMeasured(waitMeasure, concurrency.waits.reason))
+  else {
+    for (const wait of concurrency.waits.value) {
+      const reads = wait.endpoints * wait.checks
+      const key = wait.variant.credential === 'api-key'
+      const limit = key ? reads + Math.min(wait.endpoints, DIGEST_SESSIONS) : reads + 2
+      rows.push({
+        measure: waitMeasure,
+        client: `this action, ${wait.variant.api}, ${key ? 'API key' : 'service account'}, ${wait.endpoints} endpoints`,
+        result: `${wait.requests} requests (${targets(wait)}); ${seconds(wait.wallMs, 1)}`,
+        target: key
+          ? `≤ K×N + min(K, ${DIGEST_SESSIONS}) = ${limit}`
+          : `1 token + K×N reads + 1 revoke = ${limit}`,
+        met: yesNo(key ? wait.requests <= limit : wait.requests === limit)
+      })
+    }
+  }
+  const clusterMeasure = `Wait for 1 endpoint + ${WAIT_CLUSTERS.length} clusters, ${SIZES.polls} checks, ${at} (issue 16; placeholder, no target yet)`
+  if (!concurrency.clusters.ok) rows.push(notMeasured(clusterMeasure, concurrency.clusters.reason))
+  else {
+    const wait = concurrency.clusters.value
+    rows.push({
+      measure: clusterMeasure,
+      client: 'this action, v2, API key',
+      result: `${wait.requests} requests (${targets(wait)}) for ${wait.checks} checks; ${seconds(wait.wallMs, 1)}`,
+      target: '—',
+      met: '—'
+    })
+  }
+  return rows
+}
+
+function startupRows({ startup }: Results): Row[] {
+  const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`
+  const rows: Row[] = startup.loaded.map(loaded => ({
+    measure: 'Bundle loaded by a one-read run (files the run imported)',
+    client: `this action, ${describe(loaded.variant)}`,
+    result: `${loaded.bytes.toLocaleString('en-US')} bytes (${kib(loaded.bytes)}): ${loaded.files.map(file => `${file.name} ${kib(file.bytes)}`).join(', ')}; built-ins asked for: ${loaded.builtins.join(', ')}`,
+    target: '—',
+    met: '—'
+  }))
+  for (const profile of startup.profiles) {
+    const p = profile.phases
+    const top = profile.builtins
+      .slice(0, 4)
+      .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
+      .join(', ')
+    rows.push({
+      measure: `CPU profile of a one-read run (mean of ${profile.runs}, sampled every ${PROFILE_INTERVAL_US} µs; profiling slows a run)`,
+      client: `this action, ${describe(profile.variant)}`,
+      result: `compile the bundle ${ms(p.compile)}; evaluate its modules ${ms(p['evaluate: bundle'])} + load built-ins ${ms(p['evaluate: built-ins'])} (${top}); run ${ms(p['run: bundle'])}; Node outside the bundle ${ms(p.node)}; GC ${ms(p.gc)}; idle ${ms(p.idle)}`,
+      target: '—',
+      met: '—'
+    })
+  }
+  return rows
+}
+
+function describe(variant: { api: string; credential: string }): string {
+  return `${variant.api}, ${variant.credential === 'api-key' ? 'API key' : 'service account'}`
+}
+
+function targets(wait: WaitCount): string {
+  return Object.entries(wait.byTarget)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([target, count]) => `${count} ${target}`)
+    .join(', ')
+}
+
 function noticeRows({ notice, overhead }: Results): Row[] {
   const times = notice.map(sample => sample.noticeMs)
   const worst = Math.max(...times)
@@ -276,7 +398,9 @@ export function markdownTable(results: Results): string {
     ...overheadRows(results),
     ...severalRows(results),
     ...footprintRows(results),
-    ...noticeRows(results)
+    ...noticeRows(results),
+    ...concurrencyRows(results),
+    ...startupRows(results)
   ]
   const cell = (text: string): string => text.replace(/\|/g, '\\|')
   return [
@@ -296,12 +420,24 @@ export function isoNow(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z')
 }
 
-/** BENCHMARK.md: when, what and where, the table, and how each line is measured. */
+/** Where BENCHMARK.md keeps text written by people (findings, before/after numbers): carried over by every run. */
+export const NOTES_START = '<!-- notes:start (kept by npm run bench; edit freely) -->'
+export const NOTES_END = '<!-- notes:end -->'
+
+/** The notes block of a BENCHMARK.md, markers included; '' when it has none. */
+export function notesBlock(previous: string): string {
+  const start = previous.indexOf(NOTES_START)
+  const end = previous.indexOf(NOTES_END, start)
+  return start < 0 || end < 0 ? '' : previous.slice(start, end + NOTES_END.length)
+}
+
+/** BENCHMARK.md: when, what and where, the table, how each line is measured, then the notes kept from the last file. */
 export function benchmarkFile(
   results: Results,
   runtimeMs: number,
   bundleName: string,
-  command: string
+  command: string,
+  notes = ''
 ): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU'
   const header = [
@@ -310,7 +446,8 @@ export function benchmarkFile(
     `against the Atlas stand-in on 127.0.0.1. Machine: ${os.availableParallelism()} cores (${cpu}), ${os.type()} ${os.release()};`,
     `harness on Node ${process.version}. The whole run took ${Math.round(runtimeMs / 1000)} s.`
   ].join('\n')
-  return `# Benchmark\n\n${header}\n\n${markdownTable(results)}\n\n${methodNotes(results)}\n`
+  const kept = notes === '' ? '' : `\n${notes}\n`
+  return `# Benchmark\n\n${header}\n\n${markdownTable(results)}\n\n${methodNotes(results)}\n${kept}`
 }
 
 function methodNotes({ notice, overhead, memory }: Results): string {
@@ -359,6 +496,20 @@ function methodNotes({ notice, overhead, memory }: Results): string {
   switch → AVAILABLE answered ${split(s => s.flipToAnswerMs)}; answered → exit (outputs, job
   summary, Node shutting down) ${split(s => s.answerToExitMs)}. RTT is the median of ${ROUND_TRIPS} answered
   requests on a kept-alive loopback connection, measured while nothing else runs: ${ms(overhead.roundTripMs)}.
+- **Start-up**: the bundle files a one-read run loads are recorded by a module hook
+  (\`--import\` of a \`registerHooks\` recorder), with the Node built-ins the bundle asks for. The CPU
+  profile (\`--cpu-prof\`) puts each sample in a phase by its stack: compiling the bundle
+  (\`compileSourceTextModule\`), evaluating its modules (under \`__nccwpck_require__\`; loading a
+  built-in counted apart), running the action, Node's own work outside the bundle (start-up,
+  the loader, sockets, files), GC, and idle (waiting on the stand-in). Profiling slows a run:
+  compare the phases with each other, not with the spawn-to-exit times.
+- **At ${LATENCY_MS} ms latency**: the stand-in delays every answer (a challenge included) by ${LATENCY_MS} ms, as
+  Atlas about that far from a hosted runner. One check is one read (\`wait-for\` empty) of K endpoints,
+  each AVAILABLE, timed from the arrival of the run's first request to the answer to its last. In
+  flight is the stand-in's largest count of requests received and not yet answered. The waits are
+  ${n} checks of ${WAIT_ENDPOINTS} endpoints, each AVAILABLE at its ${n}th read, one check a second; requests
+  are told apart as challenge (401 to a request without credentials), endpoint, oauth (token and
+  revoke) and cluster reads. A measure whose stand-in or action feature is missing says so.
 - The ${n}-check waits of every client run at the same time (they mostly sleep, and counts do not
   depend on timing); the step overhead and the time to notice run first, alone.`
 }

@@ -2,9 +2,7 @@ import { Deadline, type Clock } from '../common/clock.js'
 import type { Log } from '../common/log.js'
 import { createTransport, type FetchLike } from '../http/transport.js'
 import type { Credentials } from '../inputs/inputs.js'
-import { ApiKeyAuthenticator } from './api-key.js'
 import type { Authenticator } from './authenticator.js'
-import { ServiceAccountAuthenticator } from './service-account.js'
 
 export interface SignInOptions {
   credentials: Credentials
@@ -23,9 +21,11 @@ export interface SignInOptions {
 
 /**
  * The credential the inputs name, as the one way every request of this run is signed; the
- * rest of the run never asks which kind it is.
+ * rest of the run never asks which kind it is. Each kind is imported only when chosen (the
+ * bundler makes a chunk of each), so that a run does not load, parse and evaluate the other
+ * kind's code: Digest and its hashing for a service account, OAuth for an API key.
  */
-export function signIn(options: SignInOptions): Authenticator {
+export async function signIn(options: SignInOptions): Promise<Authenticator> {
   const { credentials, fetch, log } = options
   const send = createTransport({
     fetch,
@@ -35,7 +35,11 @@ export function signIn(options: SignInOptions): Authenticator {
     onRequest: ({ method, url, status, ms }) =>
       log.debug(`${method} ${url} → HTTP ${status} in ${Math.round(ms)} ms`)
   })
-  if (credentials.kind === 'api-key') return new ApiKeyAuthenticator({ ...credentials, send })
+  if (credentials.kind === 'api-key') {
+    const { ApiKeyAuthenticator } = await import('./api-key.js')
+    return new ApiKeyAuthenticator({ ...credentials, send })
+  }
+  const { ServiceAccountAuthenticator } = await import('./service-account.js')
   // The revoke must go out even after a cancellation or at the deadline: its own 2 s budget.
   const revokeSend = createTransport({
     fetch,

@@ -1,4 +1,3 @@
-import { context } from '@actions/github'
 import { PROJECT_URL } from '../common/constants.js'
 import type { SummaryLinks } from './summary.js'
 
@@ -19,13 +18,19 @@ export function summaryLinks(settings?: { baseUrl: string; projectId: string }):
       ? `${new URL(settings.baseUrl).origin}/v2/${settings.projectId}#/security/network/privateEndpoint`
       : undefined,
     readme,
-    run: runUrl()
+    run: runUrl(server)
   }
 }
 
-/** A link to this workflow run; none when run outside Actions (context.repo throws without GITHUB_REPOSITORY). */
-function runUrl(): string | undefined {
-  if (!process.env.GITHUB_REPOSITORY || !context.runId) return undefined
-  const { owner, repo } = context.repo
-  return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`
+/**
+ * A link to this workflow run, from the runner's variables (as @actions/github's context reads
+ * them, without that package: its context parses the whole event payload at start-up); none
+ * when run outside Actions.
+ */
+function runUrl(server: string): string | undefined {
+  const repository = process.env.GITHUB_REPOSITORY
+  const runId = parseInt(process.env.GITHUB_RUN_ID ?? '', 10)
+  if (!repository || !runId) return undefined
+  const [owner, repo] = repository.split('/')
+  return `${server}/${owner}/${repo}/actions/runs/${runId}`
 }
