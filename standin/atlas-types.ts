@@ -112,10 +112,15 @@ export interface StandinOptions {
   port?: number
   /** Told about every request, for the demo's log. */
   onRequest?: (record: RequestRecord) => void
+  /** Every answer (challenges and OAuth included) is sent this many ms after its request arrived. */
+  latencyMs?: number
 }
 
 export interface RequestRecord {
+  /** When the request arrived (before any `latencyMs`). */
   at: number
+  /** Requests in flight when this one arrived, itself included (its response not yet ended). */
+  inFlight: number
   method: string
   path: string
   /** The credentials were checked and correct (a Digest answer or a bearer token). */
