@@ -79,6 +79,8 @@ export class AtlasStandin {
   private readonly project: ProjectResources
   private readonly sockets = new Set<Socket>()
   private address?: AddressInfo
+  /** Requests received whose response has not ended yet. */
+  private inFlight = 0
 
   constructor(private readonly options: StandinOptions) {
     this.cloud = options.cloudProvider ?? 'AWS'
@@ -97,7 +99,7 @@ export class AtlasStandin {
       specs.map(spec => spec.id)
     )
     const handler = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-      this.handle(request, response)
+      this.arrive(request, response)
     }
     this.server = options.tls
       ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
@@ -191,12 +193,39 @@ export class AtlasStandin {
     return this.requests.filter(r => r.authorized).length
   }
 
-  private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+  /** The largest number of requests in flight at once, over the requests recorded (clear `requests` to start again). */
+  get maxInFlight(): number {
+    return this.requests.reduce((max, record) => Math.max(max, record.inFlight), 0)
+  }
+
+  /**
+   * Every request arrives here: it is counted in flight until its response ends, and handled
+   * after `latencyMs` (so every answer, a challenge included, is that much later, as from a
+   * server that far away).
+   */
+  private arrive(request: http.IncomingMessage, response: http.ServerResponse): void {
+    this.inFlight += 1
+    const arrival = { at: Date.now(), inFlight: this.inFlight }
+    response.once('close', () => {
+      this.inFlight -= 1
+    })
+    const latencyMs = this.options.latencyMs ?? 0
+    if (latencyMs <= 0) return this.handle(request, response, arrival)
+    const timer = setTimeout(() => this.handle(request, response, arrival), latencyMs)
+    response.once('close', () => clearTimeout(timer))
+  }
+
+  private handle(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    arrival: { at: number; inFlight: number }
+  ): void {
     const authorization = request.headers.authorization
     const url = request.url ?? ''
     const path = url.split('?')[0]
     const record: RequestRecord = {
-      at: Date.now(),
+      at: arrival.at,
+      inFlight: arrival.inFlight,
       method: request.method ?? '',
       path: url,
       authorized: false,

@@ -127,6 +127,8 @@ export interface StandinOptions {
   otherServices?: OtherServiceSpec[]
   /** Script of that list of services; a status step (any status) answers with the list. */
   servicesScript?: Step[]
+  /** Every answer (challenges and OAuth included) is sent this many ms after its request arrived. */
+  latencyMs?: number
 }
 
 /** Another endpoint service of the project (only ever listed, never read one by one). */
@@ -182,7 +184,10 @@ export type ClusterStep =
   | { delayMs: number; then: ClusterStep; times?: number }
 
 export interface RequestRecord {
+  /** When the request arrived (before any `latencyMs`). */
   at: number
+  /** Requests in flight when this one arrived, itself included (its response not yet ended). */
+  inFlight: number
   method: string
   path: string
   /** The credentials were checked and correct (a Digest answer or a bearer token). */

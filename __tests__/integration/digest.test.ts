@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import DigestClient from 'digest-fetch'
+import { ApiKeyAuthenticator, MAX_DIGEST_SESSIONS } from '../../src/auth/api-key.js'
 import { StrictDigestClient } from '../../src/auth/digest.js'
 import { Deadline, systemClock } from '../../src/common/clock.js'
 import { AtlasApiError } from '../../src/common/errors.js'
@@ -140,6 +141,108 @@ describe('StrictDigestClient', () => {
     const response = await digest.fetch(new URL(endpointUrl(standin)), { headers })
     expect(response.status).toBe(200)
     expect(headers).toEqual({ Accept: 'application/json' })
+  })
+})
+
+describe('concurrent reads with one API key (Digest sessions)', () => {
+  const ids = Array.from({ length: 10 }, (_, i) => `vpce-${(i + 1).toString(16).padStart(17, '0')}`)
+
+  async function serve(options: Parameters<typeof startStandin>[0] = {}): Promise<AtlasStandin> {
+    standin = await startStandin({ endpoints: ids.map(id => ({ id })), latencyMs: 20, ...options })
+    return standin
+  }
+
+  function authenticator(privateKey: string = IDS.privateKey): ApiKeyAuthenticator {
+    return new ApiKeyAuthenticator({
+      publicKey: IDS.publicKey,
+      privateKey,
+      send: createTransport({
+        fetch: nodeHttpFetch,
+        requestTimeoutMs: 5_000,
+        deadline: new Deadline(systemClock, systemClock.now(), 60_000),
+        signal: new AbortController().signal
+      })
+    })
+  }
+
+  /** One check: every endpoint read at once; the status of each. */
+  const check = (s: AtlasStandin, auth: ApiKeyAuthenticator): Promise<number[]> =>
+    Promise.all(
+      ids.map(
+        async id =>
+          (await auth.send(s.endpointUrl('v1.0', id), { headers: { Accept: 'application/json' } })).status
+      )
+    )
+
+  /** The nonce counts each nonce received, in arrival order. */
+  function countsPerNonce(s: AtlasStandin): string[][] {
+    const perNonce = new Map<string, string[]>()
+    for (const r of s.requests)
+      if (r.authorized && r.nonce) perNonce.set(r.nonce, [...(perNonce.get(r.nonce) ?? []), r.nc ?? ''])
+    return [...perNonce.values()]
+  }
+
+  it(`answers 10 concurrent reads on a strict-nc server with at most ${MAX_DIGEST_SESSIONS} challenges, then none`, async () => {
+    const s = await serve({ strictNc: true })
+    const auth = authenticator()
+    expect(await check(s, auth)).toEqual(ids.map(() => 200))
+    expect(auth.sessionCount).toBe(MAX_DIGEST_SESSIONS)
+    expect(s.requests.filter(r => r.status === 401)).toHaveLength(MAX_DIGEST_SESSIONS)
+    expect(s.requests.every(r => r.status === 200 || r.auth === 'none')).toBe(true) // no 401 to an answer
+    expect(s.maxInFlight).toBeLessThanOrEqual(MAX_DIGEST_SESSIONS)
+
+    // Two more checks: every session reuses its nonce, its nc rising by one per request.
+    expect(await check(s, auth)).toEqual(ids.map(() => 200))
+    expect(await check(s, auth)).toEqual(ids.map(() => 200))
+    expect(s.requests).toHaveLength(3 * ids.length + MAX_DIGEST_SESSIONS)
+    const counts = countsPerNonce(s)
+    expect(counts).toHaveLength(MAX_DIGEST_SESSIONS)
+    expect(counts.flat()).toHaveLength(30)
+    for (const nc of counts) expect(nc).toEqual(nc.map((_, i) => (i + 1).toString(16).padStart(8, '0')))
+  })
+
+  it.each([1, 2, 3, 4, 10])('keeps N checks of %i endpoints at K×N + min(K, 4) requests at most', async k => {
+    const s = await serve({ strictNc: true, endpoints: ids.slice(0, k).map(id => ({ id })) })
+    const auth = authenticator()
+    const n = 5
+    for (let i = 0; i < n; i++) {
+      const statuses = await Promise.all(
+        ids.slice(0, k).map(async id => (await auth.send(s.endpointUrl('v1.0', id), {})).status)
+      )
+      expect(statuses.every(status => status === 200)).toBe(true)
+    }
+    expect(s.requests.length).toBeLessThanOrEqual(k * n + Math.min(k, 4))
+    if (k === 1) expect(s.requests).toHaveLength(n + 1)
+  })
+
+  it('costs exactly 2 requests per read when the server refuses every reused nonce', async () => {
+    const s = await serve({ nonces: 'single-use' })
+    const auth = authenticator()
+    expect(await check(s, auth)).toEqual(ids.map(() => 200))
+    expect(await check(s, auth)).toEqual(ids.map(() => 200))
+    expect(s.requests).toHaveLength(2 * 2 * ids.length)
+    expect(s.requests.filter(r => r.status === 200)).toHaveLength(2 * ids.length)
+    // Each fresh nonce is answered once, from nc 00000001.
+    expect(countsPerNonce(s).every(nc => nc.length === 1 && nc[0] === '00000001')).toBe(true)
+  })
+
+  it('reads concurrently through the Atlas client too, in the order asked', async () => {
+    const s = await serve({
+      strictNc: true,
+      endpoints: ids.map((id, i) => ({ id, script: [{ status: i % 2 ? 'PENDING' : 'AVAILABLE' }] }))
+    })
+    const { client } = clientFor(s)
+    const states = await Promise.all(ids.map(id => client.readEndpoint(id)))
+    expect(states.map(state => state.status)).toEqual(ids.map((_, i) => (i % 2 ? 'PENDING' : 'AVAILABLE')))
+    expect(s.requests.filter(r => r.status === 401).length).toBeLessThanOrEqual(MAX_DIGEST_SESSIONS)
+  })
+
+  it('hands back each 401 with wrong keys, at most 2 requests per read', async () => {
+    const s = await serve()
+    const auth = authenticator('ffffffff-0000-0000-0000-000000000000')
+    expect(await check(s, auth)).toEqual(ids.map(() => 401))
+    expect(s.requests.length).toBeLessThanOrEqual(2 * ids.length)
+    expect(s.authorizedCount).toBe(0)
   })
 })
 

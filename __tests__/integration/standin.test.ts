@@ -348,3 +348,60 @@ describe('service-account bearer tokens', () => {
     expect(standin.authorizedCount).toBe(2)
   })
 })
+
+describe('latency and requests in flight (for concurrency tests and the benchmark)', () => {
+  it('delays every answer, a challenge included, by latencyMs', async () => {
+    await start({ latencyMs: 150 })
+    let started = performance.now()
+    const challenge = await fetch(standin.endpointUrl('v2'), { headers: { Accept: V2 } })
+    expect(challenge.status).toBe(401)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(145)
+    started = performance.now()
+    expect((await get(standin.endpointUrl('v2'))).status).toBe(200) // a challenge, then the answer
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290)
+    // `at` is when the request arrived, before the delay.
+    const [first, second] = standin.requests
+    expect(second.at - first.at).toBeGreaterThanOrEqual(145)
+  })
+
+  it('answers at once without latencyMs, and counts one request in flight at a time when sent one by one', async () => {
+    await start()
+    const started = performance.now()
+    for (let i = 0; i < 3; i++) expect((await get(standin.endpointUrl('v2'))).status).toBe(200)
+    expect(performance.now() - started).toBeLessThan(1_000)
+    expect(standin.requests.map(r => r.inFlight)).toEqual([1, 1, 1, 1, 1, 1])
+    expect(standin.maxInFlight).toBe(1)
+  })
+
+  it('records how many requests were in flight when each arrived, and the most at once', async () => {
+    await start({ latencyMs: 200 })
+    const started = performance.now()
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => fetch(standin.endpointUrl('v2'), { headers: { Accept: V2 } }))
+    )
+    // Concurrent: six answers in about one latency, not six.
+    expect(performance.now() - started).toBeLessThan(1_000)
+    expect(answers.map(a => a.status)).toEqual([401, 401, 401, 401, 401, 401])
+    expect(standin.requests.map(r => r.inFlight).sort()).toEqual([1, 2, 3, 4, 5, 6])
+    expect(standin.maxInFlight).toBe(6)
+    standin.requests.length = 0
+    expect(standin.maxInFlight).toBe(0)
+  })
+
+  it('stops counting a request whose client went away before its delayed answer', async () => {
+    await start({ latencyMs: 300 })
+    const gone = await fetch(standin.endpointUrl('v2'), { signal: AbortSignal.timeout(50) }).catch(
+      (e: unknown) => e
+    )
+    expect((gone as Error).name).toBe('TimeoutError')
+    // The server notices the closed socket; the next request then arrives alone.
+    for (let tries = 0; tries < 10 && standin.requests.length === 0; tries++) {
+      const answer = await fetch(standin.endpointUrl('v2'), { headers: { Accept: V2 } })
+      expect(answer.status).toBe(401)
+      if (standin.requests.at(-1)?.inFlight !== 1) standin.requests.length = 0
+    }
+    expect(standin.requests.at(-1)?.inFlight).toBe(1)
+    // The abandoned request was never answered, so never recorded.
+    expect(standin.requests).toHaveLength(1)
+  })
+})

@@ -3,7 +3,16 @@ import DigestClient from 'digest-fetch'
 import { AtlasApiError } from '../common/errors.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import { headerRecord } from '../http/node-http.js'
-import { chooseDigestChallenge, type DigestChallenge } from './digest-challenge.js'
+import type { DigestChallenge } from './digest-challenge.js'
+
+type ChallengeParser = typeof import('./digest-challenge.js')
+/** Loaded when the first 401 arrives: a run that never gets one (a service account) never loads it. */
+let challengeParser: ChallengeParser | undefined
+
+async function loadChallengeParser(): Promise<ChallengeParser> {
+  challengeParser ??= await import('./digest-challenge.js')
+  return challengeParser
+}
 
 /**
  * digest-fetch 3.1.1, made correct for a client that polls.
@@ -35,6 +44,11 @@ import { chooseDigestChallenge, type DigestChallenge } from './digest-challenge.
  * server accepts a reused nonce. When it refuses one (401 with a fresh challenge, `stale` or
  * not), the client answers the fresh challenge once; only a 401 to that answer is returned,
  * and only that means the keys are wrong.
+ *
+ * One instance is one Digest session: one challenge, one client nonce, one nonce count. It must
+ * serve one request at a time, so that each request carries the next nc and a server that
+ * checks nc strictly sees them in order; ApiKeyAuthenticator keeps a pool of them for
+ * concurrent reads.
  */
 export class StrictDigestClient extends DigestClient {
   /** The challenge being answered; set whenever `hasAuth` is. */
@@ -64,6 +78,7 @@ export class StrictDigestClient extends DigestClient {
     if (challenge === null) return first
     // A fresh challenge: either our first request had none, or the server refused our nonce
     // (expired, `stale`, or single-use). Answer it once; its 401 is the one that counts.
+    await loadChallengeParser()
     this.parseAuth(challenge)
     const second = await this.send(target, this.addAuth(target, options))
     if (second.status === 401) this.hasAuth = false
@@ -73,11 +88,15 @@ export class StrictDigestClient extends DigestClient {
   /**
    * Takes the strongest Digest challenge offered as the one to answer, with a fresh client
    * nonce and the request count starting over; throws when no Digest challenge is supported.
+   * `fetch` loads the challenge parser before it calls this.
    */
   override parseAuth(header: string | null): void {
     this.hasAuth = false
     this.challenge = undefined
-    const choice = chooseDigestChallenge(header ?? '')
+    if (challengeParser === undefined) {
+      throw new Error('The Digest challenge parser is loaded by fetch() before a challenge is read.')
+    }
+    const choice = challengeParser.chooseDigestChallenge(header ?? '')
     if (!choice.ok) throw unsupported(choice.offered)
     this.challenge = choice.challenge
     this.digest.nc = 0
