@@ -16,6 +16,7 @@ import { stepOutputs } from './report/outputs.js'
 import { renderInputErrorSummary, renderSummary } from './report/summary.js'
 import { checkEndpoints } from './wait/check.js'
 import { watchClusters } from './wait/clusters.js'
+import { ReadScheduler } from './wait/scheduler.js'
 import type { WaitResult } from './wait/wait.js'
 
 /** Every line goes through here: bidi controls from Atlas's text are shown, never obeyed. */
@@ -60,7 +61,11 @@ export async function run(): Promise<void> {
   }
 
   const deadline = new Deadline(systemClock, startedAt, settings.timeoutMs)
+  // One scheduler for the run: the reads of a check go through it, and every request waits at
+  // its gate (a 429 pauses them all) and tells it Atlas's rate-limit headers.
+  const scheduler = new ReadScheduler({ clock: systemClock, log, intervalMs: settings.intervalMs })
   const auth = await signIn({
+    gate: scheduler,
     ...settings,
     fetch: route.fetch,
     deadline,
@@ -102,6 +107,7 @@ export async function run(): Promise<void> {
     result = await checkEndpoints({
       ...settings,
       atlas,
+      scheduler,
       clusters: clusters ? watchClusters(clusters, settings.clusterNames, settings.cloud) : undefined,
       knownStatuses: settings.cloud.statuses,
       noun: settings.cloud.noun,

@@ -9,7 +9,6 @@ import {
 } from '../../src/common/errors.js'
 import { ADVICE, adviceFor } from '../../src/report/advice.js'
 import { checkEndpoints, type CheckOptions } from '../../src/wait/check.js'
-import { boundedPool } from '../../src/wait/pool.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
 import { endpointState } from '../helpers/states.js'
 
@@ -209,7 +208,7 @@ describe('checkEndpoints with several endpoints named (waitForStatus)', () => {
 
   it('stops at the first endpoint that fails: reads not yet started never start; it names it', async () => {
     const { result, calls } = await run({
-      pool: boundedPool(1),
+      concurrency: 1,
       reads: {
         [A]: [state('PENDING')],
         [B]: [state('REJECTED', { errorMessage: 'no' })],

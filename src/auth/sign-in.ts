@@ -1,6 +1,6 @@
 import { Deadline, type Clock } from '../common/clock.js'
 import type { Log } from '../common/log.js'
-import { createTransport, type FetchLike } from '../http/transport.js'
+import { createTransport, type FetchLike, type Send } from '../http/transport.js'
 import type { Credentials } from '../inputs/inputs.js'
 import type { Authenticator } from './authenticator.js'
 
@@ -17,6 +17,14 @@ export interface SignInOptions {
   /** Registers a secret with the runner's masking (each access token, the moment it arrives). */
   mask: (secret: string) => void
   log: Log
+  /** Every request of the run waits here first (a 429's pause) and reports its rate-limit headers back. */
+  gate?: RequestGate
+}
+
+/** What the run's read scheduler offers the transport (src/wait/scheduler.ts). */
+export interface RequestGate {
+  gate(signal?: AbortSignal): Promise<void>
+  observe(headers: { get(name: string): string | null }): void
 }
 
 /**
@@ -26,8 +34,8 @@ export interface SignInOptions {
  * kind's code: Digest and its hashing for a service account, OAuth for an API key.
  */
 export async function signIn(options: SignInOptions): Promise<Authenticator> {
-  const { credentials, fetch, log } = options
-  const send = createTransport({
+  const { credentials, fetch, log, gate } = options
+  const transport = createTransport({
     fetch,
     requestTimeoutMs: options.requestTimeoutMs,
     deadline: options.deadline,
@@ -35,6 +43,16 @@ export async function signIn(options: SignInOptions): Promise<Authenticator> {
     onRequest: ({ method, url, status, ms }) =>
       log.debug(`${method} ${url} → HTTP ${status} in ${Math.round(ms)} ms`)
   })
+  // Below the authenticator, so that a read waiting for a Digest session or a token still
+  // waits at the gate when a 429 has closed it.
+  const send: Send = gate
+    ? async (url, init) => {
+        await gate.gate(options.signal)
+        const response = await transport(url, init)
+        gate.observe(response.headers)
+        return response
+      }
+    : transport
   if (credentials.kind === 'api-key') {
     const { ApiKeyAuthenticator } = await import('./api-key.js')
     return new ApiKeyAuthenticator({ ...credentials, send })

@@ -14,7 +14,7 @@ import {
   type ClusterProgress,
   type ClusterWatch
 } from './clusters.js'
-import { boundedPool, type ReadPool } from './pool.js'
+import { ReadScheduler } from './scheduler.js'
 import type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
 import { withRetries } from './retry.js'
 import {
@@ -49,16 +49,19 @@ export interface WaitOptions extends Goals {
   signal: AbortSignal
   random: () => number
   log: Log
-  /** Runs the reads of a check (default: at most 8 at once). */
-  pool?: ReadPool
+  /**
+   * Runs the reads of a check: at most 8 at once, within Atlas's rate limits, one 429 pausing
+   * them all. One per run (the transport waits at its gate); a default one otherwise.
+   */
+  scheduler?: ReadScheduler
+  /** Reads in flight at once, for the default scheduler (tests). */
+  concurrency?: number
   /** The clusters that must serve the endpoints (cluster-name), read once every endpoint has arrived. */
   clusters?: ClusterWatch
 }
 
 /** The last check comes this long before the deadline, so that its request has time to answer. */
 export const FINAL_CHECK_MARGIN_MS = 500
-/** Reads of one check in flight at once. */
-export const MAX_READS_IN_FLIGHT = 8
 
 /** Why a round of reads ended the run early. */
 class RunEnded {
@@ -83,7 +86,7 @@ class WaitRun {
   private readonly history: StatusChange[] = []
   private readonly several: boolean
   private readonly target: string
-  private readonly pool: ReadPool
+  private readonly scheduler: ReadScheduler
   private readonly notes: string[] = []
   private attempts = 0
   private warnedUnknown = false
@@ -100,7 +103,14 @@ class WaitRun {
     this.clusters = (options.clusters?.names ?? []).map(name => ({ name, ready: false }))
     this.several = this.endpoints.length > 1
     this.target = options.waitFor.join(' or ')
-    this.pool = options.pool ?? boundedPool(MAX_READS_IN_FLIGHT)
+    this.scheduler =
+      options.scheduler ??
+      new ReadScheduler({
+        clock: options.clock,
+        log: options.log,
+        intervalMs: options.intervalMs,
+        limit: options.concurrency
+      })
     this.service = options.service
   }
 
@@ -152,21 +162,29 @@ class WaitRun {
   private async readRound(endpoints: EndpointProgress[]): Promise<void> {
     if (endpoints.length === 0) return
     const stop = new AbortController()
-    const results = await this.pool.run(
-      endpoints.map(endpoint => async () => {
-        const state = await this.readWithRetries(endpoint, stop.signal)
-        // Fail fast: a fail-on status (or a deletion) ends the run; reads not started never start.
-        const verdict = state.notFound ? undefined : judge(state, this.options)
-        if (verdict?.kind === 'failed' || verdict?.kind === 'unreachable') stop.abort()
-        return state
+    // Each answer is kept as it comes, so that the one that stops the run is not lost with the
+    // reads it abandons.
+    const answers: PromiseSettledResult<EndpointState>[] = []
+    await this.scheduler.run(
+      endpoints.map((endpoint, index) => async () => {
+        try {
+          const state = await this.readWithRetries(endpoint, stop.signal)
+          answers[index] = { status: 'fulfilled', value: state }
+          // Fail fast: a fail-on status (or a deletion) ends the run; reads not started never
+          // start, and those in flight are abandoned (their answers are not read).
+          const verdict = state.notFound ? undefined : judge(state, this.options)
+          if (verdict?.kind === 'failed' || verdict?.kind === 'unreachable') stop.abort()
+        } catch (reason) {
+          if (!stop.signal.aborted) answers[index] = { status: 'rejected', reason }
+        }
       }),
-      stop.signal
+      { signal: stop.signal }
     )
     // Answers are taken in input order, whatever order they came in; the first failure in that
     // order is the one reported.
     let firstError: { endpoint: EndpointProgress; error: unknown } | undefined
     for (const [index, endpoint] of endpoints.entries()) {
-      const settled = results[index]
+      const settled = answers[index]
       if (settled === undefined) continue
       if (settled.status === 'rejected') {
         firstError ??= { endpoint, error: settled.reason }
@@ -194,6 +212,8 @@ class WaitRun {
         signal: this.options.signal,
         random: this.options.random,
         onRetry: ({ error, failures, delayMs }) => {
+          // A 429 pauses every read, not just this one.
+          if (error.rateLimited) this.scheduler.pauseFor(delayMs)
           if (!stop.aborted)
             log.info(
               `${this.at()} ${this.who(endpoint)}${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
@@ -292,22 +312,23 @@ class WaitRun {
   private async readClusters(readOnce: boolean): Promise<void> {
     const watch = this.options.clusters as ClusterWatch
     const { log } = this.options
-    const results = await this.pool.run(
+    const results = await this.scheduler.run(
       this.clusters.map(
         cluster => () =>
           withRetries(() => watch.read(cluster.name), {
             ...this.retryOptions(),
-            onRetry: ({ error, failures, delayMs }) =>
+            onRetry: ({ error, failures, delayMs }) => {
+              if (error.rateLimited) this.scheduler.pauseFor(delayMs)
               log.info(
                 `${this.at()} cluster ${cluster.name}: ${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
               )
+            }
           })
-      ),
-      new AbortController().signal
+      )
     )
     for (const [index, cluster] of this.clusters.entries()) {
       const settled = results[index]
-      if (settled === undefined) continue
+      if (settled.status === 'stopped') continue
       if (settled.status === 'rejected') {
         this.current = undefined
         const failure = await clusterReadFailure(settled.reason, cluster, watch)
