@@ -14,6 +14,8 @@ const SECRET = 'mdb_sa_sk_a:b_c'
 const BASIC = 'Basic bWRiX3NhX2lkXzAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2NzptZGJfc2Ffc2tfYTpiX2M='
 const ORIGIN = 'https://cloud.mongodb.com'
 const READ_URL = `${ORIGIN}/api/atlas/v2/groups/x`
+/** Makes the fake tokens as long as a real one must be (16 characters at least). */
+const TAIL = '-abcdefghijklmnop'
 
 function response(status: number, body = '', headers: Record<string, string> = {}): BufferedResponse {
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
@@ -49,7 +51,7 @@ function setup(
       const body =
         options.tokenBody?.(issued) ??
         JSON.stringify({
-          access_token: `tok-${issued}`,
+          access_token: `tok-${issued}${TAIL}`,
           token_type: 'Bearer',
           ...('expiresIn' in options ? { expires_in: options.expiresIn } : { expires_in: 3600 })
         })
@@ -99,11 +101,14 @@ describe('ServiceAccountAuthenticator', () => {
     expect(events).toEqual([
       `mask ${BASIC.slice('Basic '.length)}`,
       'token request',
-      'mask tok-1',
-      'read with Bearer tok-1',
-      'read with Bearer tok-1'
+      `mask tok-1${TAIL}`,
+      `read with Bearer tok-1${TAIL}`,
+      `read with Bearer tok-1${TAIL}`
     ])
-    expect(sent[1].headers).toMatchObject({ Accept: 'application/json', Authorization: 'Bearer tok-1' })
+    expect(sent[1].headers).toMatchObject({
+      Accept: 'application/json',
+      Authorization: `Bearer tok-1${TAIL}`
+    })
   })
 
   it('asks for a token exactly as Atlas documents, the Basic header built from the raw ID and secret', async () => {
@@ -129,7 +134,7 @@ describe('ServiceAccountAuthenticator', () => {
       origin: 'https://cloud.mongodbgov.com/api/atlas/v2',
       send: async (url, init) => (
         sent.push({ url, headers: {}, body: init.body as string }),
-        response(200, '{"access_token":"t","token_type":"bearer","expires_in":3600}')
+        response(200, `{"access_token":"t${TAIL}","token_type":"bearer","expires_in":3600}`)
       ),
       revokeSend: async () => response(200),
       mask: () => undefined,
@@ -160,9 +165,9 @@ describe('ServiceAccountAuthenticator', () => {
     await auth.send(READ_URL, {})
     expect(tokenRequests()).toBe(2)
     expect(events.filter(e => e.startsWith('read'))).toEqual([
-      'read with Bearer tok-1',
-      'read with Bearer tok-1',
-      'read with Bearer tok-2'
+      `read with Bearer tok-1${TAIL}`,
+      `read with Bearer tok-1${TAIL}`,
+      `read with Bearer tok-2${TAIL}`
     ])
   })
 
@@ -179,7 +184,7 @@ describe('ServiceAccountAuthenticator', () => {
         clock.advance(20_000) // the token endpoint took 20 s
         return response(
           200,
-          JSON.stringify({ access_token: `t${requests}`, token_type: 'Bearer', expires_in: 3600 })
+          JSON.stringify({ access_token: `t${requests}${TAIL}`, token_type: 'Bearer', expires_in: 3600 })
         )
       },
       revokeSend: async () => response(200),
@@ -211,34 +216,39 @@ describe('ServiceAccountAuthenticator', () => {
   })
 
   it('replaces a refused token once and repeats the request once', async () => {
-    const { auth, events } = setup({ read: authorization => (authorization === 'Bearer tok-1' ? 401 : 200) })
+    const { auth, events } = setup({
+      read: authorization => (authorization === `Bearer tok-1${TAIL}` ? 401 : 200)
+    })
     expect((await auth.send(READ_URL, {})).status).toBe(200)
     expect(events.filter(e => !e.startsWith('mask'))).toEqual([
       'token request',
-      'read with Bearer tok-1',
+      `read with Bearer tok-1${TAIL}`,
       'token request',
-      'read with Bearer tok-2'
+      `read with Bearer tok-2${TAIL}`
     ])
   })
 
-  it('revokes the one token it holds at close, once, and sends nothing more', async () => {
+  it('revokes a replaced token when it is replaced, the last one at close, once, and sends nothing more', async () => {
     const { auth, clock, revokes, log } = setup({ expiresIn: 10 })
     await auth.send(READ_URL, {})
     clock.advance(9_000)
     await auth.send(READ_URL, {})
+    expect(revokes.map(r => r.body)).toEqual([`token=tok-1${TAIL}&token_type_hint=access_token`])
     await auth.close()
     await auth.close()
     expect(revokes).toEqual([
+      expect.objectContaining({ body: `token=tok-1${TAIL}&token_type_hint=access_token` }),
       {
         url: 'https://cloud.mongodb.com/api/oauth/revoke',
         headers: expect.objectContaining({
           Authorization: BASIC,
           'Content-Type': 'application/x-www-form-urlencoded'
         }),
-        body: 'token=tok-2&token_type_hint=access_token'
+        body: `token=tok-2${TAIL}&token_type_hint=access_token`
       }
     ])
-    expect(log.text('debug')).toMatch(/Revoked the access token of service account mdb_sa_id_/)
+    expect(log.text('debug')).toMatch(/Revoked an access token of service account mdb_sa_id_/)
+    expect(auth.closeNote).toBeUndefined()
     await expect(auth.send(READ_URL, {})).rejects.toThrow(/closed/)
   })
 
@@ -264,7 +274,7 @@ describe('ServiceAccountAuthenticator', () => {
       origin: ORIGIN,
       send: async url =>
         url.endsWith('/token')
-          ? response(200, '{"access_token":"tok","token_type":"Bearer","expires_in":3600}')
+          ? response(200, `{"access_token":"tok${TAIL}","token_type":"Bearer","expires_in":3600}`)
           : response(200),
       revokeSend,
       mask: () => undefined,
@@ -276,7 +286,10 @@ describe('ServiceAccountAuthenticator', () => {
     expect(log.lines.filter(l => l.level === 'warning')).toEqual([
       { level: 'warning', message: expect.stringMatching(message), title: 'Atlas service account' }
     ])
-    expect(log.text()).toMatch(/Could not revoke this run's access token .*expires by itself within the hour/)
+    expect(log.text()).toMatch(
+      /Could not revoke this run's access token \(.*\): a token not revoked expires by itself within the hour/
+    )
+    expect(auth.closeNote).toMatch(/^Could not revoke this run's access token/)
   })
 })
 

@@ -40,6 +40,7 @@ export function signIn(options: SignInOptions): Authenticator {
   const revokeSend = createTransport({
     fetch,
     requestTimeoutMs: 2_000,
+    timeoutName: 'the fixed limit for revoking a token',
     deadline: new Deadline(options.clock, options.clock.now(), Number.POSITIVE_INFINITY),
     signal: new AbortController().signal
   })
