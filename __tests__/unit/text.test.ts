@@ -186,6 +186,7 @@ describe('inertLine: nothing the runner could obey', () => {
   ])('%s: one line, no command', (_, text) => {
     const line = inertLine(text)
     expect(line.split(/\r\n|\r|\n/)).toHaveLength(1)
+    // eslint-disable-next-line no-control-regex -- the controls are what is checked
     expect(line).not.toMatch(/[\u0085\u2028\u2029\u000b\u000c]/)
     expect(isCommand(line)).toBe(false)
   })

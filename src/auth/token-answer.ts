@@ -112,7 +112,7 @@ function describeToken(value: string): string {
     return `it is ${value.length} ${value.length === 1 ? 'character' : 'characters'} long`
   if (/[\r\n]/.test(value)) return 'it holds a line break'
   if (/[ \t]/.test(value)) return 'it holds white space'
-  if (/[^\u0000-\u00ff]/u.test(value)) return 'it holds characters outside Latin-1'
+  if ([...value].some(ch => (ch.codePointAt(0) ?? 0) > 0xff)) return 'it holds characters outside Latin-1'
   return 'it holds control or non-ASCII characters'
 }
 
