@@ -93,3 +93,14 @@ describe('every text helper redacts before it shortens or escapes', () => {
     expect(shown).toMatch(/\*\*\*|&#42;&#42;&#42;/)
   })
 })
+
+it("a cut-short match counts the secret's own characters: a public ID sharing its first 7 is left alone", () => {
+  const clientId = 'mdb_sa_id_0123456789abcdef01234567'
+  expect(redact(clientId)).toBe(clientId)
+  expect(redact(htmlEscaped(clientId))).toBe(htmlEscaped(clientId))
+  expect(escapeForSummary(`service account ${clientId}`)).toBe(htmlEscaped(`service account ${clientId}`))
+  expect(redact(htmlEscaped(SECRET.slice(0, 12)))).toBe('***')
+  expect(redact(Buffer.from(SECRET.slice(0, 13)).toString('base64'))).not.toContain(
+    Buffer.from(SECRET.slice(0, 12)).toString('base64')
+  )
+})

@@ -14,11 +14,14 @@ export const MIN_SECRET_FORM = 8
 
 /**
  * A secret cut short is still a secret: text holding the first PREFIX_MATCH characters of a
- * registered form is redacted from there for as long as it goes on matching that form.
+ * secret, in any of its forms, is redacted from there for as long as it goes on matching that
+ * form. Counted in the secret's own characters (`mdb_sa_sk_Zq`), not in those of its form
+ * (`mdb&#95;sa&#95;` is only 7 of them, and would match a public client ID).
  */
 const PREFIX_MATCH = 12
 
-const forms = new Set<string>()
+/** Each registered form, with the start of it that is enough to recognise it. */
+const forms = new Map<string, string>()
 let matcher: { pattern: RegExp; byPrefix: Map<string, string[]> } | undefined
 
 /**
@@ -30,11 +33,15 @@ export function registerSecret(secret: string): void {
   const pieces = [secret, ...secret.split(/\r\n|\r|\n/).map(line => line.trim())]
   for (const piece of new Set(pieces)) {
     if (piece.length < MIN_SECRET_FORM) continue
-    for (const form of formsOf(piece)) {
-      if (form.length < MIN_SECRET_FORM || forms.has(form)) continue
-      forms.add(form)
+    const starts = formsOf(piece.slice(0, PREFIX_MATCH))
+    formsOf(piece).forEach((form, i) => {
+      if (form.length < MIN_SECRET_FORM || forms.has(form)) return
+      // Encodings of a prefix are prefixes of the encoding, but for base64's last partial group.
+      let start = starts[i]
+      while (!form.startsWith(start)) start = start.slice(0, -1)
+      forms.set(form, start.length >= MIN_SECRET_FORM ? start : form)
       matcher = undefined
-    }
+    })
   }
 }
 
@@ -137,11 +144,10 @@ function formsOf(secret: string): string[] {
 
 function buildMatcher(): { pattern: RegExp; byPrefix: Map<string, string[]> } {
   const byPrefix = new Map<string, string[]>()
-  for (const form of forms) {
-    const prefix = form.slice(0, PREFIX_MATCH)
+  for (const [form, prefix] of forms) {
     byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), form])
   }
-  // Longer prefixes first, so that a short whole form never hides a longer match at the same place.
+  // Longer prefixes first, so that a short one never hides a longer match at the same place.
   const alternatives = [...byPrefix.keys()]
     .sort((a, b) => b.length - a.length)
     .map(prefix => prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
