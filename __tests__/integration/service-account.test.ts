@@ -230,6 +230,19 @@ describe('a run with a service account', () => {
     expect(count(s.server.seen, 'revoke 200')).toBe(2)
   })
 
+  it('eight reads at once share one token; a 401 storm on it renews it once, and the refused token is revoked', async () => {
+    const s = await setup()
+    expect(await Promise.all(Array.from({ length: 8 }, () => s.read()))).toEqual(Array(8).fill(200))
+    s.oauth.invalidateAll()
+    expect(await Promise.all(Array.from({ length: 8 }, () => s.read()))).toEqual(Array(8).fill(200))
+    await s.auth.close()
+    expect(count(s.server.seen, 'token')).toBe(2)
+    expect(count(s.server.seen, 'read 401')).toBe(8)
+    expect(count(s.server.seen, 'read 200')).toBe(16)
+    expect(count(s.server.seen, 'revoke 200')).toBe(2)
+    expect(s.oauth.activeTokens()).toBe(0)
+  })
+
   it('revokes its token after a cancelled run, whose own requests stop', async () => {
     const cancel = new AbortController()
     const s = await setup({ signal: cancel.signal })
