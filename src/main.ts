@@ -6,26 +6,25 @@ import { DELETED } from './common/clouds.js'
 import { Deadline, systemClock } from './common/clock.js'
 import { listenForCancellation } from './common/cancellation.js'
 import { InputError, ProxyConfigError } from './common/errors.js'
-import type { Log } from './common/log.js'
-import { showInvisible } from './common/text.js'
+import { escapeForSummary } from './common/text.js'
 import { chooseFetch, maskProxyPasswords, type ProxyChoice } from './http/proxy.js'
 import { maskSecrets, readSettings, runnerInputs, type Settings } from './inputs/inputs.js'
 import { summaryLinks } from './report/links.js'
 import { describeRun } from './report/run-log.js'
 import { stepOutputs } from './report/outputs.js'
+import { createSinks } from './report/sinks.js'
 import { renderInputErrorSummary, renderSummary } from './report/summary.js'
 import { checkEndpoints } from './wait/check.js'
 import { watchClusters } from './wait/clusters.js'
 import { ReadScheduler } from './wait/scheduler.js'
 import type { WaitResult } from './wait/wait.js'
 
-/** Every line goes through here: bidi controls from Atlas's text are shown, never obeyed. */
-const log: Log = {
-  info: message => core.info(showInvisible(message)),
-  warning: (message, title) => core.warning(showInvisible(message), title ? { title } : {}),
-  debug: message => core.debug(showInvisible(message))
-}
-const fail = (message: string): void => core.setFailed(showInvisible(message))
+/**
+ * Every line, output and summary goes through here (report/sinks.ts): credentials redacted,
+ * bidi controls shown, and no line the runner could obey as a command.
+ */
+const sinks = createSinks()
+const { log, fail } = sinks
 
 /**
  * One run of the action: mask the secrets, validate inputs, sign in, read the endpoints (and
@@ -33,8 +32,8 @@ const fail = (message: string): void => core.setFailed(showInvisible(message))
  */
 export async function run(): Promise<void> {
   const startedAt = systemClock.now()
-  maskSecrets(runnerInputs, secret => core.setSecret(secret))
-  maskProxyPasswords(process.env, secret => core.setSecret(secret))
+  maskSecrets(runnerInputs, sinks.mask)
+  maskProxyPasswords(process.env, sinks.mask)
   const cancel = listenForCancellation()
 
   let settings: Settings
@@ -71,7 +70,7 @@ export async function run(): Promise<void> {
     deadline,
     signal: cancel.signal,
     clock: systemClock,
-    mask: secret => core.setSecret(secret),
+    mask: sinks.mask,
     log
   })
   const description = describeRun(settings, auth, route.proxy)
@@ -119,15 +118,15 @@ export async function run(): Promise<void> {
       log
     })
   } finally {
-    await auth.close()
-    cancel.stop()
+    // A second SIGTERM/SIGINT abandons the revoke; outputs and the summary are still written.
+    await auth.close(cancel.abandon)
   }
 
   const elapsedMs = deadline.elapsed()
-  for (const [name, value] of Object.entries(stepOutputs(result, elapsedMs) ?? {}))
-    core.setOutput(name, value)
+  sinks.setOutputs(stepOutputs(result, elapsedMs) ?? {})
   if (settings.summary) {
     const credential = `${auth.kind === 'api-key' ? 'API key' : 'service account'} ${auth.publicId}`
+    const closeNote = auth.closeNote ? `<p>${escapeForSummary(auth.closeNote)}</p>\n` : ''
     await writeSummary(
       renderSummary({
         ...settings,
@@ -136,10 +135,11 @@ export async function run(): Promise<void> {
         result,
         elapsedMs,
         links: summaryLinks(settings)
-      })
+      }) + closeNote
     )
   }
   conclude(result)
+  cancel.stop()
 }
 
 /** The last line of the log: the answer, and a failed step when the deploy should not go on. */
@@ -150,10 +150,5 @@ function conclude(result: WaitResult): void {
 
 /** Writes the job summary when the runner provides the file; a failed write is only a warning. */
 export async function writeSummary(html: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  try {
-    await core.summary.addRaw(html).write()
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
-  }
+  await sinks.writeSummary(html)
 }

@@ -22,6 +22,10 @@ export interface TokenStep {
   retryAfter?: string
   body?: string
   contentType?: string
+  /** More headers, hostile ones included (X-Error-Code, WWW-Authenticate, Deprecation...). */
+  headers?: Record<string, string>
+  /** Read the request and never answer (a revoke that hangs). */
+  hang?: boolean
   times?: number
 }
 
@@ -34,6 +38,14 @@ export interface OAuthStandinOptions {
   /** Active tokens per service account before 403 access_denied (100 like Atlas). */
   tokenLimit?: number
   script?: TokenStep[]
+  /** Scripted answers to the next revoke request(s), in place of revoking. */
+  revokeScript?: TokenStep[]
+  /** The access tokens to issue, in order (then random ones): a test can script echoes of them. */
+  tokenValues?: string[]
+  /** token_type of the tokens issued ('Bearer' like Atlas). */
+  tokenType?: string
+  /** The expires_in the answer claims, when it is not the tokens' real lifetime (expiresInSeconds). */
+  claimedExpiresIn?: unknown
 }
 
 export interface OAuthRecord {
@@ -59,6 +71,7 @@ interface Answer {
   headers?: Record<string, string>
   clientId?: string
   refused?: string
+  hang?: boolean
 }
 
 export const TOKEN_PATH = '/api/oauth/token'
@@ -73,6 +86,8 @@ export class OAuthStandin implements BearerAuthority {
   expiresInSeconds: number
   private readonly tokens = new Map<string, IssuedToken>()
   private readonly script: TokenStep[]
+  private readonly revokeScript: TokenStep[]
+  private readonly tokenValues: string[]
   private readonly now: () => number
   private readonly tokenLimit: number
 
@@ -81,6 +96,8 @@ export class OAuthStandin implements BearerAuthority {
     this.now = options.now ?? Date.now
     this.tokenLimit = options.tokenLimit ?? 100
     this.script = (options.script ?? []).map(step => ({ ...step }))
+    this.revokeScript = (options.revokeScript ?? []).map(step => ({ ...step }))
+    this.tokenValues = [...(options.tokenValues ?? [])]
   }
 
   get tokenRequests(): number {
@@ -118,6 +135,8 @@ export class OAuthStandin implements BearerAuthority {
           : this.revoke(request, body)
     const { status, clientId, refused } = answer
     this.requests.push({ at: this.now(), path, status, clientId, refused })
+    // A hanging answer keeps the connection open until the client gives up or the server stops.
+    if (answer.hang) return true
     response.writeHead(status, answer.headers ?? {}).end(answer.body)
     return true
   }
@@ -139,12 +158,8 @@ export class OAuthStandin implements BearerAuthority {
   }
 
   private issue(request: http.IncomingMessage, body: string): Answer {
-    const step = this.script[0]
-    if (step) {
-      step.times = (step.times ?? 1) - 1
-      if (step.times <= 0) this.script.shift()
-      return scripted(step)
-    }
+    const step = next(this.script)
+    if (step) return scripted(step)
     const client = this.authenticate(request.headers.authorization)
     if (!client.ok) return client.answer
     const { clientId } = client
@@ -168,15 +183,19 @@ export class OAuthStandin implements BearerAuthority {
         refused: `${this.tokenLimit} active tokens`
       }
     }
-    const token = randomBytes(32).toString('base64url')
+    const token = this.tokenValues.shift() ?? randomBytes(32).toString('base64url')
     const expiresIn = this.expiresInSeconds
     const expiresAt = this.now() + expiresIn * 1000
     this.tokens.set(token, { clientId, expiresAt, revoked: false, invalidated: false })
-    return { ...json(200, { access_token: token, token_type: 'Bearer', expires_in: expiresIn }), clientId }
+    const type = this.options.tokenType ?? 'Bearer'
+    const claimed = 'claimedExpiresIn' in this.options ? this.options.claimedExpiresIn : expiresIn
+    return { ...json(200, { access_token: token, token_type: type, expires_in: claimed }), clientId }
   }
 
   /** RFC 7009: 200 with no body, also for a token that is unknown or already gone. */
   private revoke(request: http.IncomingMessage, body: string): Answer {
+    const step = next(this.revokeScript)
+    if (step) return scripted(step)
     const client = this.authenticate(request.headers.authorization)
     if (!client.ok) return client.answer
     const { clientId } = client
@@ -237,6 +256,16 @@ function json(status: number, body: object): Answer {
   return { status, headers, body: JSON.stringify(body) }
 }
 
+/** The next step of a script, used up `times` times. */
+function next(script: TokenStep[]): TokenStep | undefined {
+  const step = script[0]
+  if (step) {
+    step.times = (step.times ?? 1) - 1
+    if (step.times <= 0) script.shift()
+  }
+  return step
+}
+
 /** The Atlas API's error shape for 429 and 5xx (the token endpoint's limiter is Atlas's). */
 function scripted(step: TokenStep): Answer {
   const limited = step.status === 429
@@ -248,7 +277,7 @@ function scripted(step: TokenStep): Answer {
       detail: limited ? 'Resource rate limit exceeded.' : 'Unexpected error.',
       reason: limited ? 'Too Many Requests' : 'Internal Server Error'
     })
-  const headers: Record<string, string> = { 'Content-Type': step.contentType ?? JSON_TYPE }
+  const headers: Record<string, string> = { 'Content-Type': step.contentType ?? JSON_TYPE, ...step.headers }
   if (step.retryAfter !== undefined) headers['Retry-After'] = step.retryAfter
-  return { status: step.status, headers, body, refused: `scripted ${step.status}` }
+  return { status: step.status, headers, body, refused: `scripted ${step.status}`, hang: step.hang }
 }

@@ -271,7 +271,7 @@ describe('the deadline', () => {
     const result = await waitAgainst(standin, { clock, budgetMs: 60_000 })
     expect(result.outcome).toBe('timeout')
     expect(clock.sleeps).toEqual([])
-    expect(result.message).toMatch(/next try was due in 120 s, after the deadline/)
+    expect(result.message).toMatch(/Atlas asked to wait 120 s, past the deadline/)
   })
 
   it('a pause that would end past the deadline is shortened to a last check just before it', async () => {

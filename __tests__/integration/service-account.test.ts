@@ -170,23 +170,25 @@ describe('a run with a service account', () => {
   it('outlives short tokens at one token request per lifetime: 15 min of 5-min tokens, a read a minute', async () => {
     const s = await setup({ oauth: { expiresInSeconds: 300 } })
     const statuses = await poll(s, 15 * 60_000, 60_000)
-    // Reads at 0..15 min; tokens at 0, 5, 10 and 15 min (each replaced 30 s before it expires).
+    // Reads at 0..15 min; tokens at 0, 5, 10 and 15 min (each replaced 30 s before it expires),
+    // each revoked: the replaced ones when replaced, the last at the end.
     expect(statuses).toEqual(Array(16).fill(200))
     expect(count(s.server.seen, 'token')).toBe(4)
     expect(count(s.server.seen, 'read')).toBe(16)
-    expect(count(s.server.seen, 'revoke')).toBe(1)
-    expect(s.server.seen).toHaveLength(4 + 16 + 1)
+    expect(count(s.server.seen, 'revoke 200')).toBe(4)
+    expect(s.server.seen).toHaveLength(4 + 16 + 4)
+    expect(s.oauth.activeTokens()).toBe(0)
   })
 
-  it('waits 24 h on 1 h tokens with 25 token requests, 289 reads and 1 revoke, never refused', async () => {
+  it('waits 24 h on 1 h tokens with 25 token requests, 289 reads and 25 revokes, never refused', async () => {
     const s = await setup()
     const statuses = await poll(s, 86_400_000, 300_000)
     expect(statuses.every(status => status === 200)).toBe(true)
     // A token is replaced from 59 min on, so at the read on each hour: tokens at 0, 1, ..., 24 h.
     expect(count(s.server.seen, 'token')).toBe(25)
     expect(count(s.server.seen, 'read')).toBe(289)
-    expect(count(s.server.seen, 'revoke')).toBe(1)
-    expect(s.server.seen).toHaveLength(25 + 289 + 1)
+    expect(count(s.server.seen, 'revoke 200')).toBe(25)
+    expect(s.server.seen).toHaveLength(25 + 289 + 25)
     expect(s.oauth.activeTokens()).toBe(0)
     expectNoSecrets(
       s.log.lines.map(l => l.message),
@@ -201,15 +203,17 @@ describe('a run with a service account', () => {
     expect(await s.read()).toBe(200)
     expect(await s.read()).toBe(200)
     await s.auth.close()
-    expect(s.server.seen).toEqual([
+    // The refused token is revoked as it is replaced (alongside the new token request).
+    expect(s.server.seen.filter(entry => !entry.startsWith('revoke'))).toEqual([
       'token 200',
       'read 200',
       'read 401',
       'token 200',
       'read 200',
-      'read 200',
-      'revoke 200'
+      'read 200'
     ])
+    expect(count(s.server.seen, 'revoke 200')).toBe(2)
+    expect(s.oauth.activeTokens()).toBe(0)
   })
 
   it('hands back the second 401 (the credentials error) after one new token, and still revokes', async () => {
@@ -217,7 +221,26 @@ describe('a run with a service account', () => {
     s.server.refuseReads = true
     expect(await s.read()).toBe(401)
     await s.auth.close()
-    expect(s.server.seen).toEqual(['token 200', 'read 401', 'token 200', 'read 401', 'revoke 200'])
+    expect(s.server.seen.filter(entry => !entry.startsWith('revoke'))).toEqual([
+      'token 200',
+      'read 401',
+      'token 200',
+      'read 401'
+    ])
+    expect(count(s.server.seen, 'revoke 200')).toBe(2)
+  })
+
+  it('eight reads at once share one token; a 401 storm on it renews it once, and the refused token is revoked', async () => {
+    const s = await setup()
+    expect(await Promise.all(Array.from({ length: 8 }, () => s.read()))).toEqual(Array(8).fill(200))
+    s.oauth.invalidateAll()
+    expect(await Promise.all(Array.from({ length: 8 }, () => s.read()))).toEqual(Array(8).fill(200))
+    await s.auth.close()
+    expect(count(s.server.seen, 'token')).toBe(2)
+    expect(count(s.server.seen, 'read 401')).toBe(8)
+    expect(count(s.server.seen, 'read 200')).toBe(16)
+    expect(count(s.server.seen, 'revoke 200')).toBe(2)
+    expect(s.oauth.activeTokens()).toBe(0)
   })
 
   it('revokes its token after a cancelled run, whose own requests stop', async () => {
@@ -376,7 +399,7 @@ describe('what the token endpoint says, and what the step says', () => {
     ],
     [
       'a token that is not Bearer',
-      { status: 200, body: '{"access_token":"abc","token_type":"mac"}' },
+      { status: 200, body: '{"access_token":"abcdefghijklmnop0123","token_type":"mac"}' },
       /a token of type "mac"; this action only knows Bearer tokens/
     ]
   ])('a 200 with %s: a format error that names what came, not what was in it', async (_, step, message) => {

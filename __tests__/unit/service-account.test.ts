@@ -1,4 +1,6 @@
 import { renewalMarginMs, ServiceAccountAuthenticator } from '../../src/auth/service-account.js'
+import { UnusableTokenError } from '../../src/auth/token-answer.js'
+import { AtlasApiError, ResponseFormatError, TransientError } from '../../src/common/errors.js'
 import type { BufferedResponse, Send } from '../../src/http/transport.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
 
@@ -14,6 +16,8 @@ const SECRET = 'mdb_sa_sk_a:b_c'
 const BASIC = 'Basic bWRiX3NhX2lkXzAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2NzptZGJfc2Ffc2tfYTpiX2M='
 const ORIGIN = 'https://cloud.mongodb.com'
 const READ_URL = `${ORIGIN}/api/atlas/v2/groups/x`
+/** Makes the fake tokens as long as a real one must be (16 characters at least). */
+const TAIL = '-abcdefghijklmnop'
 
 function response(status: number, body = '', headers: Record<string, string> = {}): BufferedResponse {
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
@@ -49,7 +53,7 @@ function setup(
       const body =
         options.tokenBody?.(issued) ??
         JSON.stringify({
-          access_token: `tok-${issued}`,
+          access_token: `tok-${issued}${TAIL}`,
           token_type: 'Bearer',
           ...('expiresIn' in options ? { expires_in: options.expiresIn } : { expires_in: 3600 })
         })
@@ -99,11 +103,14 @@ describe('ServiceAccountAuthenticator', () => {
     expect(events).toEqual([
       `mask ${BASIC.slice('Basic '.length)}`,
       'token request',
-      'mask tok-1',
-      'read with Bearer tok-1',
-      'read with Bearer tok-1'
+      `mask tok-1${TAIL}`,
+      `read with Bearer tok-1${TAIL}`,
+      `read with Bearer tok-1${TAIL}`
     ])
-    expect(sent[1].headers).toMatchObject({ Accept: 'application/json', Authorization: 'Bearer tok-1' })
+    expect(sent[1].headers).toMatchObject({
+      Accept: 'application/json',
+      Authorization: `Bearer tok-1${TAIL}`
+    })
   })
 
   it('asks for a token exactly as Atlas documents, the Basic header built from the raw ID and secret', async () => {
@@ -129,7 +136,7 @@ describe('ServiceAccountAuthenticator', () => {
       origin: 'https://cloud.mongodbgov.com/api/atlas/v2',
       send: async (url, init) => (
         sent.push({ url, headers: {}, body: init.body as string }),
-        response(200, '{"access_token":"t","token_type":"bearer","expires_in":3600}')
+        response(200, `{"access_token":"t${TAIL}","token_type":"bearer","expires_in":3600}`)
       ),
       revokeSend: async () => response(200),
       mask: () => undefined,
@@ -160,9 +167,9 @@ describe('ServiceAccountAuthenticator', () => {
     await auth.send(READ_URL, {})
     expect(tokenRequests()).toBe(2)
     expect(events.filter(e => e.startsWith('read'))).toEqual([
-      'read with Bearer tok-1',
-      'read with Bearer tok-1',
-      'read with Bearer tok-2'
+      `read with Bearer tok-1${TAIL}`,
+      `read with Bearer tok-1${TAIL}`,
+      `read with Bearer tok-2${TAIL}`
     ])
   })
 
@@ -179,7 +186,7 @@ describe('ServiceAccountAuthenticator', () => {
         clock.advance(20_000) // the token endpoint took 20 s
         return response(
           200,
-          JSON.stringify({ access_token: `t${requests}`, token_type: 'Bearer', expires_in: 3600 })
+          JSON.stringify({ access_token: `t${requests}${TAIL}`, token_type: 'Bearer', expires_in: 3600 })
         )
       },
       revokeSend: async () => response(200),
@@ -211,34 +218,39 @@ describe('ServiceAccountAuthenticator', () => {
   })
 
   it('replaces a refused token once and repeats the request once', async () => {
-    const { auth, events } = setup({ read: authorization => (authorization === 'Bearer tok-1' ? 401 : 200) })
+    const { auth, events } = setup({
+      read: authorization => (authorization === `Bearer tok-1${TAIL}` ? 401 : 200)
+    })
     expect((await auth.send(READ_URL, {})).status).toBe(200)
     expect(events.filter(e => !e.startsWith('mask'))).toEqual([
       'token request',
-      'read with Bearer tok-1',
+      `read with Bearer tok-1${TAIL}`,
       'token request',
-      'read with Bearer tok-2'
+      `read with Bearer tok-2${TAIL}`
     ])
   })
 
-  it('revokes the one token it holds at close, once, and sends nothing more', async () => {
+  it('revokes a replaced token when it is replaced, the last one at close, once, and sends nothing more', async () => {
     const { auth, clock, revokes, log } = setup({ expiresIn: 10 })
     await auth.send(READ_URL, {})
     clock.advance(9_000)
     await auth.send(READ_URL, {})
+    expect(revokes.map(r => r.body)).toEqual([`token=tok-1${TAIL}&token_type_hint=access_token`])
     await auth.close()
     await auth.close()
     expect(revokes).toEqual([
+      expect.objectContaining({ body: `token=tok-1${TAIL}&token_type_hint=access_token` }),
       {
         url: 'https://cloud.mongodb.com/api/oauth/revoke',
         headers: expect.objectContaining({
           Authorization: BASIC,
           'Content-Type': 'application/x-www-form-urlencoded'
         }),
-        body: 'token=tok-2&token_type_hint=access_token'
+        body: `token=tok-2${TAIL}&token_type_hint=access_token`
       }
     ])
-    expect(log.text('debug')).toMatch(/Revoked the access token of service account mdb_sa_id_/)
+    expect(log.text('debug')).toMatch(/Revoked an access token of service account mdb_sa_id_/)
+    expect(auth.closeNote).toBeUndefined()
     await expect(auth.send(READ_URL, {})).rejects.toThrow(/closed/)
   })
 
@@ -264,7 +276,7 @@ describe('ServiceAccountAuthenticator', () => {
       origin: ORIGIN,
       send: async url =>
         url.endsWith('/token')
-          ? response(200, '{"access_token":"tok","token_type":"Bearer","expires_in":3600}')
+          ? response(200, `{"access_token":"tok${TAIL}","token_type":"Bearer","expires_in":3600}`)
           : response(200),
       revokeSend,
       mask: () => undefined,
@@ -276,7 +288,10 @@ describe('ServiceAccountAuthenticator', () => {
     expect(log.lines.filter(l => l.level === 'warning')).toEqual([
       { level: 'warning', message: expect.stringMatching(message), title: 'Atlas service account' }
     ])
-    expect(log.text()).toMatch(/Could not revoke this run's access token .*expires by itself within the hour/)
+    expect(log.text()).toMatch(
+      /Could not revoke this run's access token \(.*\): a token not revoked expires by itself within the hour/
+    )
+    expect(auth.closeNote).toMatch(/^Could not revoke this run's access token/)
   })
 })
 
@@ -305,4 +320,159 @@ it('keeps the token and the secret out of a warning about a revoke answer that e
   expect(log.text('warning')).toMatch(/answered HTTP 400 \(invalid_request\): "bad \*\*\* for \*\*\*"/)
   expect(log.text()).not.toContain(token)
   expect(log.text()).not.toContain(SECRET)
+})
+
+describe('bounded tokens', () => {
+  const token = (n: number) => `tok-${n}${TAIL}`
+
+  it('expires_in 0.001 cannot start a storm: scheduled renewals at most once per 5 s', async () => {
+    const { auth, clock, tokenRequests, revokes } = setup({ expiresIn: 0.001 })
+    for (let i = 0; i < 50; i++) {
+      await auth.send(READ_URL, {})
+      clock.advance(120) // 50 reads in 6 s
+    }
+    expect(tokenRequests()).toBe(2)
+    await auth.close()
+    expect(revokes).toHaveLength(2)
+  })
+
+  it('eight sends at once share one token; a 401 to all eight renews it once', async () => {
+    const { auth, tokenRequests, revokes, events } = setup({
+      read: authorization => (authorization === `Bearer ${token(1)}` ? 401 : 200)
+    })
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, async () => (await auth.send(READ_URL, {})).status)
+    )
+    expect(statuses).toEqual(Array(8).fill(200))
+    expect(tokenRequests()).toBe(2)
+    expect(events.filter(e => e === `read with Bearer ${token(2)}`)).toHaveLength(8)
+    expect(revokes.map(r => r.body)).toEqual([`token=${token(1)}&token_type_hint=access_token`])
+  })
+
+  it('renews on a 401 at most 10 times a run, then fails naming the token endpoint, having revoked every token', async () => {
+    let reads = 0
+    // Every other read is refused, whatever the token: as in the issue, 401 every other time.
+    const { auth, tokenRequests, revokes } = setup({ read: () => (++reads % 2 === 1 ? 401 : 200) })
+    for (let i = 0; i < 10; i++) expect((await auth.send(READ_URL, {})).status).toBe(200)
+    expect(tokenRequests()).toBe(11)
+    const error = await auth.send(READ_URL, {}).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(AtlasApiError)
+    expect((error as Error).message).toMatch(
+      /^Atlas refused 11 access tokens of service account mdb_sa_id_\w+ \(HTTP 401\) soon after the token endpoint \(https:\/\/cloud\.mongodb\.com\/api\/oauth\/token\) issued them/
+    )
+    expect(tokenRequests()).toBe(11)
+    await auth.close()
+    expect(revokes).toHaveLength(11)
+  })
+
+  it.each([
+    ['one character', 'e', /it is 1 character long/],
+    ['15 characters', 'x'.repeat(15), /it is 15 characters long/],
+    ['16,385 characters', 'x'.repeat(16_385), /it is 16385 characters long/],
+    ['1,000,000 characters', 'x'.repeat(1_000_000), /it is 1000000 characters long/],
+    ['a CR LF', `abcdefgh\r\nijklmnopq`, /it holds a line break/],
+    ['a space', 'abcdefgh ijklmnopq', /it holds white space/],
+    ['a Latin-1 letter', 'abcdefghéijklmnopq', /control or non-ASCII/],
+    ['a character outside Latin-1', 'abcdefgh€ijklmnopq', /outside Latin-1/]
+  ])(
+    'a token of %s: a token-endpoint format error, not retried, never masked, never sent',
+    async (_, value, why) => {
+      const { auth, events, sent } = setup({
+        tokenBody: () => JSON.stringify({ access_token: value, token_type: 'Bearer', expires_in: 3600 })
+      })
+      const error = await auth.send(READ_URL, {}).then(
+        () => undefined,
+        (e: unknown) => e as Error
+      )
+      expect(error).toBeInstanceOf(UnusableTokenError)
+      expect(error).toBeInstanceOf(ResponseFormatError)
+      expect(error).not.toBeInstanceOf(TransientError)
+      expect(error?.message).toMatch(why)
+      expect(error?.message).toMatch(/cannot be sent in an HTTP header/)
+      if (value.length >= 8) expect(error?.message).not.toContain(value)
+      expect(events.filter(e => e.startsWith('mask tok') || e === `mask ${value}`)).toEqual([])
+      expect(sent.filter(s => !s.url.endsWith('/token'))).toHaveLength(0)
+    }
+  )
+
+  it.each([['Bearer\r\n'], ['Bearer '], ['mac'], [' bearer']])(
+    'token_type %j: refused as it came, and the token it came with is revoked',
+    async type => {
+      const { auth, revokes } = setup({
+        tokenBody: n => JSON.stringify({ access_token: token(n), token_type: type, expires_in: 3600 })
+      })
+      const error = await auth.send(READ_URL, {}).then(
+        () => undefined,
+        (e: unknown) => e as Error
+      )
+      expect(error).toBeInstanceOf(ResponseFormatError)
+      expect(error?.message).toContain(`a token of type ${JSON.stringify(type)}`)
+      await auth.close()
+      expect(revokes.map(r => r.body)).toEqual([`token=${token(1)}&token_type_hint=access_token`])
+    }
+  )
+
+  it('takes BEARER and bearer alike', async () => {
+    const { auth } = setup({
+      tokenBody: n => JSON.stringify({ access_token: token(n), token_type: 'BEARER', expires_in: 3600 })
+    })
+    expect((await auth.send(READ_URL, {})).status).toBe(200)
+  })
+})
+
+describe('close()', () => {
+  function hanging(closeTimeoutMs?: number) {
+    const log = recordingLog()
+    const auth = new ServiceAccountAuthenticator({
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      origin: ORIGIN,
+      send: async url =>
+        url.endsWith('/token')
+          ? response(
+              200,
+              JSON.stringify({ access_token: `tok${TAIL}`, token_type: 'Bearer', expires_in: 3600 })
+            )
+          : response(200),
+      revokeSend: () => new Promise<BufferedResponse>(() => undefined),
+      mask: () => undefined,
+      log,
+      now: () => 0,
+      closeTimeoutMs
+    })
+    return { auth, log }
+  }
+
+  it('a hanging revoke: one warning, naming the fixed limit', async () => {
+    const { auth, log } = hanging(100)
+    await auth.send(READ_URL, {})
+    await auth.close()
+    expect(log.lines.filter(l => l.level === 'warning')).toEqual([
+      {
+        level: 'warning',
+        message: expect.stringMatching(
+          /^Revoking this run's access token took more than 0\.1 s \(a fixed limit\)/
+        ),
+        title: 'Atlas service account'
+      }
+    ])
+    expect(log.text()).not.toContain('request-timeout-seconds')
+    expect(auth.closeNote).toMatch(/took more than 0\.1 s/)
+  })
+
+  it('a second signal abandons the revoke at once, and says so', async () => {
+    const { auth, log } = hanging(60_000)
+    await auth.send(READ_URL, {})
+    const abandon = new AbortController()
+    const closing = auth.close(abandon.signal)
+    abandon.abort()
+    await closing
+    expect(auth.closeNote).toMatch(
+      /^The job was cancelled a second time while this run's access token was being revoked, so the revoke was abandoned/
+    )
+    expect(log.lines.filter(l => l.level === 'warning')).toHaveLength(1)
+  })
 })

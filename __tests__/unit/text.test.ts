@@ -1,6 +1,8 @@
 import {
   endSentence,
   escapeForSummary,
+  inertLine,
+  inertLines,
   oneLine,
   quote,
   seconds,
@@ -161,5 +163,46 @@ describe('seconds', () => {
     [250, '0.3 s']
   ])('shows %i ms as %s', (ms, shown) => {
     expect(seconds(ms)).toBe(shown)
+  })
+})
+
+describe('inertLine: nothing the runner could obey', () => {
+  /** What the runner treats as a command (actions/runner ActionCommand.cs TryParseV2, TryParse). */
+  const isCommand = (line: string): boolean => /^[\s\u0085]*::/.test(line) || /##\[/.test(line)
+
+  it.each([
+    ['a line feed', 'x\n::stop-commands::tok'],
+    ['a carriage return', 'x\r::add-mask::x'],
+    ['CR LF', 'x\r\n::error title=Deploy approved::All checks passed'],
+    ['NEL', 'x\u0085::warning::x'],
+    ['U+2028', 'x\u2028::warning::x'],
+    ['U+2029', 'x\u2029::warning::x'],
+    ['a vertical tab', 'x\u000b::warning::x'],
+    ['a form feed', 'x\u000c::warning::x'],
+    ['leading spaces', '   ::error::x'],
+    ['a leading NEL and no-break spaces', '\u0085\u00a0\u3000::error::x'],
+    ['the legacy form, anywhere', 'Atlas says: ##[add-mask]x'],
+    ['the legacy form at the start', '##[stop-commands]tok']
+  ])('%s: one line, no command', (_, text) => {
+    const line = inertLine(text)
+    expect(line.split(/\r\n|\r|\n/)).toHaveLength(1)
+    // eslint-disable-next-line no-control-regex -- the controls are what is checked
+    expect(line).not.toMatch(/[\u0085\u2028\u2029\u000b\u000c]/)
+    expect(isCommand(line)).toBe(false)
+  })
+
+  it('shows what it changed, and decodes nothing', () => {
+    expect(inertLine('a\nb\r\nc\rd')).toBe('a\\nb\\r\\nc\\rd')
+    expect(inertLine('a\u0085b')).toBe('a[U+0085]b')
+    expect(inertLine('::x::y')).toBe('\\::x::y')
+    expect(inertLine('a ##[b]')).toBe('a ##\\[b]')
+    expect(inertLine('%0A::x')).toBe('%0A::x')
+    expect(inertLine('tab\tkept')).toBe('tab\tkept')
+  })
+
+  it("inertLines keeps the action's own line breaks, each line inert", () => {
+    expect(inertLines('2 inputs are invalid:\n- a\n::error::b')).toBe(
+      '2 inputs are invalid:\n- a\n\\::error::b'
+    )
   })
 })

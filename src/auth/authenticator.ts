@@ -12,6 +12,11 @@ export interface Authenticator {
   readonly publicId: string
   /** Sends one authenticated request; reacts to a 401 as this kind of credential requires. Throws typed errors (src/common/errors.ts). */
   send(url: string, init: RequestInit): Promise<BufferedResponse>
-  /** Ends the run's session (revokes the token), bounded to 2 s; never throws; problems are warnings on the log. */
-  close(): Promise<void>
+  /**
+   * Ends the run's session (revokes the tokens), bounded to 2 s; never throws; problems are
+   * one warning on the log. When `abandon` is aborted (a second cancellation), stops waiting at once.
+   */
+  close(abandon?: AbortSignal): Promise<void>
+  /** Set by close() when the session could not be ended cleanly (a token left active): one sentence for the summary. */
+  readonly closeNote?: string
 }

@@ -62,6 +62,7 @@ export async function signIn(options: SignInOptions): Promise<Authenticator> {
   const revokeSend = createTransport({
     fetch,
     requestTimeoutMs: 2_000,
+    timeoutName: 'the fixed limit for revoking a token',
     deadline: new Deadline(options.clock, options.clock.now(), Number.POSITIVE_INFINITY),
     signal: new AbortController().signal
   })

@@ -1,8 +1,12 @@
+import { redact } from './redact.js'
+
 /**
  * Text that came from outside (inputs, Atlas bodies and headers) is shown to people in three
  * places: the log, annotations and the job summary. These helpers make sure it is shown, not
  * obeyed: no line break can start a workflow command (`::warning::`), and no HTML or markdown
- * can change the summary page.
+ * can change the summary page. Each one redacts the run's credentials first (common/redact.ts),
+ * before it shortens or escapes anything: a secret cut short, or written as character
+ * references, could no longer be recognised.
  */
 
 /**
@@ -11,6 +15,7 @@
  * shortened with an ellipsis.
  */
 export function quote(text: string, maxLength = 200): string {
+  text = redact(text)
   const shortened = text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
   // U+2028/2029 end lines in some viewers, and bidi controls reorder what a reader sees;
   // JSON.stringify leaves all of them alone.
@@ -37,6 +42,7 @@ export function showInvisible(text: string): string {
  * Counts UTF-16 units (close enough to characters for a limit) and never splits a surrogate pair.
  */
 export function shorten(text: string, maxLength: number, where = 'here'): string {
+  text = redact(text)
   if (text.length <= maxLength) return text
   let cut = maxLength
   if (/[\ud800-\udbff]/.test(text.charAt(cut - 1))) cut -= 1
@@ -45,7 +51,7 @@ export function shorten(text: string, maxLength: number, where = 'here'): string
 
 /** One line of plain text: control characters and line breaks become spaces, runs collapse. */
 export function oneLine(text: string, maxLength = 300): string {
-  const flat = text
+  const flat = redact(text)
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
@@ -61,13 +67,58 @@ export function oneLine(text: string, maxLength = 300): string {
  * effect. Line breaks become `<br>`; bidi controls become visible ("[U+202E]").
  */
 export function escapeForSummary(text: string): string {
-  return showInvisible(text)
+  return showInvisible(redact(text))
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map(line =>
       line.replace(/[^A-Za-z0-9 \u00a0-\u200d\u2030-\ud7ff\ue000-\ufeff]/gu, ch => `&#${ch.codePointAt(0)};`)
     )
     .join('<br>')
+}
+
+/**
+ * What the GitHub runner reads as a workflow command in a line of the step's log
+ * (actions/runner ActionCommand.cs): `::name ...::` at the start once leading white space is
+ * trimmed (.NET trims NEL and the Unicode spaces too), and the legacy `##[name ...]` anywhere
+ * in the line.
+ */
+const COMMAND_START = /^[\s\u0085\u180e\u200b]*::/
+const LEGACY_COMMAND = /##\[/g
+
+/**
+ * Every character a viewer may break a line on, or that the runner's line reader does: CR,
+ * LF, NEL, vertical tab, form feed, U+2028/2029; and the other control characters, which have
+ * no business in a log line.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const BREAKS_AND_CONTROLS = /\r\n|[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g
+const SHOWN_AS: Record<string, string> = { '\r\n': '\\r\\n', '\n': '\\n', '\r': '\\r' }
+
+/**
+ * Makes text one inert line of the log: credentials redacted, line breaks and control
+ * characters shown as visible escapes (`\n`, `[U+0085]`), bidi controls shown, and nothing the
+ * runner could read as a command: a leading `::` becomes `\::` and `##[` becomes `##\[`.
+ * Nothing here decodes anything: `%0A` stays those three characters.
+ */
+export function inertLine(text: string): string {
+  const flat = showInvisible(redact(text)).replace(
+    BREAKS_AND_CONTROLS,
+    ch => SHOWN_AS[ch] ?? `[U+${hex4(ch)}]`
+  )
+  const defused = flat.replace(LEGACY_COMMAND, '##\\[')
+  return COMMAND_START.test(defused) ? defused.replace('::', '\\::') : defused
+}
+
+/**
+ * Like inertLine, but keeps the line breaks the action meant (a list of invalid inputs):
+ * for annotations (`::error::`, `::warning::`), whose text @actions/core encodes as one line
+ * anyway. Each line is made inert on its own.
+ */
+export function inertLines(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(inertLine)
+    .join('\n')
 }
 
 /** Ends a sentence with a full stop, unless it already ends with one (inside a quote or not). */

@@ -1,6 +1,7 @@
 import { cancellation, type Deadline } from '../common/clock.js'
 import { MAX_RESPONSE_BYTES } from '../common/constants.js'
 import { ConnectionError, DeadlineError, ResponseFormatError, TransientError } from '../common/errors.js'
+import { redact, redactBody } from '../common/redact.js'
 import { seconds } from '../common/text.js'
 
 /**
@@ -16,12 +17,19 @@ export interface HttpResponse {
   body: AsyncIterable<Uint8Array> | null
 }
 
-/** A response whose body has been read (at most 1 MiB of it). */
+/**
+ * A response whose body has been read (at most 1 MiB of it). Its headers and text come with
+ * the run's credentials redacted (common/redact.ts), whatever the server echoed back: no
+ * layer above can pass a secret on by forgetting to redact.
+ */
 export interface BufferedResponse {
   status: number
   statusText: string
   headers: { get(name: string): string | null }
+  /** The body, redacted (JSON whose escaped strings hide a credential comes back re-serialised, redacted). */
   text(): Promise<string>
+  /** The body exactly as it came: only for reading a new access token out of the token endpoint's answer. */
+  rawText?(): Promise<string>
 }
 
 /** How bytes are sent: node:http (nodeHttpFetch), directly or through a CONNECT proxy. */
@@ -55,6 +63,8 @@ export interface TransportOptions {
   /** What sends the bytes (see FetchLike). */
   fetch: FetchLike
   requestTimeoutMs: number
+  /** What the request timeout is called in messages: `request-timeout-seconds` unless it is a fixed limit. */
+  timeoutName?: string
   deadline: Deadline
   /** Aborted when the job is cancelled. */
   signal: AbortSignal
@@ -72,6 +82,7 @@ export interface TransportOptions {
  */
 export function createTransport(options: TransportOptions): Send {
   const { requestTimeoutMs, deadline, signal } = options
+  const timeoutName = options.timeoutName ?? 'request-timeout-seconds'
   return async (url, init) => {
     if (signal.aborted) throw cancellation(signal)
     const remaining = deadline.remaining()
@@ -91,11 +102,19 @@ export function createTransport(options: TransportOptions): Send {
       })
       const body = await readLimited(response)
       options.onRequest?.({ method, url, status: response.status, ms: performance.now() - started })
+      const raw = (): string => new TextDecoder().decode(body)
       return {
         status: response.status,
         statusText: response.statusText,
-        headers: response.headers,
-        text: async () => new TextDecoder().decode(body)
+        headers: {
+          get: name => {
+            const value = response.headers.get(name)
+            return value === null ? null : redact(value)
+          }
+        },
+        // Redacted when read, not when received: a token that arrives later is hidden too.
+        text: async () => redactBody(raw()),
+        rawText: async () => raw()
       }
     } catch (error) {
       if (signal.aborted) throw cancellation(signal)
@@ -105,13 +124,13 @@ export function createTransport(options: TransportOptions): Send {
               `The deadline arrived while waiting ${seconds(timeoutMs)} for the proxy ${error.proxy} to answer the CONNECT request.`
             )
           : new TransientError(
-              `Could not reach Atlas through the proxy ${error.proxy}: the proxy did not answer the CONNECT request within ${seconds(timeoutMs)} (request-timeout-seconds).`
+              `Could not reach Atlas through the proxy ${error.proxy}: the proxy did not answer the CONNECT request within ${seconds(timeoutMs)} (${timeoutName}).`
             )
       }
       if (timer.signal.aborted) {
         throw limitedByDeadline
           ? new DeadlineError(`The deadline arrived while waiting ${seconds(timeoutMs)} for Atlas to answer.`)
-          : new TransientError(`Atlas did not answer within ${seconds(timeoutMs)} (request-timeout-seconds).`)
+          : new TransientError(`Atlas did not answer within ${seconds(timeoutMs)} (${timeoutName}).`)
       }
       if (error instanceof ResponseFormatError) throw error
       throw classifyNetworkError(error)

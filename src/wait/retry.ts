@@ -62,9 +62,12 @@ export async function withRetries<T>(operation: () => Promise<T>, options: Retry
       }
       const delayMs = backoffDelay(error, failures, rateLimitedInARow, options.random)
       if (delayMs >= options.deadline.remaining()) {
-        throw new DeadlineError(
-          `${error.message} The next try was due in ${seconds(delayMs)}, after the deadline (timeout-seconds), so the step stopped.`
-        )
+        // Atlas's own Retry-After is not our backoff: say who asked for the wait.
+        const why =
+          error.retryAfterMs !== undefined
+            ? `Atlas asked to wait ${seconds(delayMs)}, past the deadline (timeout-seconds), so the step stopped without waiting.`
+            : `The next try was due in ${seconds(delayMs)}, after the deadline (timeout-seconds), so the step stopped.`
+        throw new DeadlineError(`${error.message} ${why}`)
       }
       options.onRetry({ error, failures, delayMs })
       await options.clock.sleep(delayMs, options.signal)

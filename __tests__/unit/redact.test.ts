@@ -1,0 +1,106 @@
+import {
+  forgetSecrets,
+  holdsSecret,
+  parseNetworkJson,
+  redact,
+  redactBody,
+  registerSecret
+} from '../../src/common/redact.js'
+import { escapeForSummary, inertLine, inertLines, oneLine, quote, shorten } from '../../src/common/text.js'
+
+const SECRET = 'mdb_sa_sk_Zq4tW9xYp2LmN7vB3cR8sK1dF6gH0jA5'
+/** A secret with every character the encodings treat differently: space, +, /, =, &, ", \, é. */
+const AWKWARD = 'a b+c/d=e&f"g\\h é-0123456789'
+
+/** The secret as the summary would write it, computed here (escapeForSummary itself redacts). */
+const htmlEscaped = (text: string): string => text.replace(/[^A-Za-z0-9 ]/g, ch => `&#${ch.codePointAt(0)};`)
+
+beforeEach(() => {
+  forgetSecrets()
+  registerSecret(SECRET)
+  registerSecret(AWKWARD)
+})
+afterAll(() => forgetSecrets())
+
+describe('redact', () => {
+  it.each([
+    ['raw', SECRET],
+    ['encodeURIComponent', encodeURIComponent(AWKWARD)],
+    ['form encoding', new URLSearchParams({ s: AWKWARD }).toString().slice(2)],
+    ['base64', Buffer.from(AWKWARD).toString('base64')],
+    ['base64url', Buffer.from(AWKWARD).toString('base64url')],
+    ['JSON-escaped', JSON.stringify(AWKWARD).slice(1, -1)],
+    ['JSON-escaped with \\/', JSON.stringify(AWKWARD).slice(1, -1).replace(/\//g, '\\/')],
+    ['as the summary escapes it', htmlEscaped(SECRET)]
+  ])('hides the %s form', (_, form) => {
+    expect(redact(`before ${form} after`)).toBe('before *** after')
+  })
+
+  it('hides a secret cut short, down to its first 12 characters', () => {
+    expect(redact(`x ${SECRET.slice(0, -1)}`)).toBe('x ***')
+    expect(redact(`x ${SECRET.slice(0, 12)}…`)).toBe('x ***…')
+    expect(redact(`x ${SECRET.slice(0, 11)}`)).toBe(`x ${SECRET.slice(0, 11)}`)
+  })
+
+  it('hides every occurrence, back to back', () => {
+    expect(redact(`${SECRET}${SECRET}:${SECRET}`)).toBe('******:***')
+  })
+
+  it('leaves text alone when nothing is registered, and skips forms shorter than 8 characters', () => {
+    forgetSecrets()
+    expect(redact(`a ${SECRET}`)).toBe(`a ${SECRET}`)
+    registerSecret('e')
+    registerSecret('short')
+    expect(redact('the secret here is e, or short')).toBe('the secret here is e, or short')
+    expect(holdsSecret('short')).toBe(false)
+  })
+
+  it('registers each line of a multi-line secret', () => {
+    registerSecret('-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----')
+    expect(redact('the line AAAABBBBCCCCDDDD alone')).toBe('the line *** alone')
+  })
+})
+
+describe('JSON from the network', () => {
+  const escaped = SECRET.replace(/[a-z]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+  it('parseNetworkJson redacts strings hidden behind \\u escapes, and keys', () => {
+    const parsed = parseNetworkJson(`{"detail":"Bearer ${escaped}","${escaped}":[1,"${escaped}"]}`)
+    expect(parsed).toEqual({ detail: 'Bearer ***', '***': [1, '***'] })
+  })
+
+  it('redactBody re-serialises a body only when an escaped string hid a credential', () => {
+    expect(redactBody(`{"errorMessage":"${escaped}"}`)).toBe('{"errorMessage":"***"}')
+    expect(redactBody('{"a":"line\\nbreak"}')).toBe('{"a":"line\\nbreak"}')
+    expect(redactBody(`{"a": "${SECRET}"}`)).toBe('{"a": "***"}')
+    expect(redactBody('not json \\ at all')).toBe('not json \\ at all')
+  })
+})
+
+describe('every text helper redacts before it shortens or escapes', () => {
+  const text = `Bearer ${SECRET} was refused`
+  it.each<[string, () => string]>([
+    ['quote', () => quote(text, 20)],
+    ['oneLine', () => oneLine(text, 20)],
+    ['shorten', () => shorten(text, 20)],
+    ['escapeForSummary', () => escapeForSummary(text)],
+    ['inertLine', () => inertLine(text)],
+    ['inertLines', () => inertLines(`a\n${text}`)]
+  ])('%s', (_, show) => {
+    const shown = show()
+    expect(shown).not.toContain(SECRET.slice(0, 12))
+    expect(shown).not.toContain(htmlEscaped(SECRET.slice(0, 12)))
+    expect(shown).toMatch(/\*\*\*|&#42;&#42;&#42;/)
+  })
+})
+
+it("a cut-short match counts the secret's own characters: a public ID sharing its first 7 is left alone", () => {
+  const clientId = 'mdb_sa_id_0123456789abcdef01234567'
+  expect(redact(clientId)).toBe(clientId)
+  expect(redact(htmlEscaped(clientId))).toBe(htmlEscaped(clientId))
+  expect(escapeForSummary(`service account ${clientId}`)).toBe(htmlEscaped(`service account ${clientId}`))
+  expect(redact(htmlEscaped(SECRET.slice(0, 12)))).toBe('***')
+  expect(redact(Buffer.from(SECRET.slice(0, 13)).toString('base64'))).not.toContain(
+    Buffer.from(SECRET.slice(0, 12)).toString('base64')
+  )
+})

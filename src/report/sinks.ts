@@ -1,0 +1,56 @@
+import * as core from '@actions/core'
+import type { Log } from '../common/log.js'
+import { redact, registerSecret } from '../common/redact.js'
+import { inertLine, inertLines } from '../common/text.js'
+
+/**
+ * The only ways anything leaves the action: the log, annotations, outputs and the job summary.
+ * Each redacts the run's credentials first; the log and annotations are also made inert, so
+ * that no line of the step's log the action did not mean as a command can be one, whatever
+ * reached the message (IDs, statuses, Atlas's text, headers).
+ */
+export interface Sinks {
+  log: Log
+  /** Fails the step with this message (an `::error::` annotation). */
+  fail(message: string): void
+  /** Registers a credential: redacted from every message here, and masked by the runner. */
+  mask(secret: string): void
+  setOutputs(outputs: Record<string, string>): void
+  /** Writes the job summary when the runner provides the file; a failed write is only a warning. */
+  writeSummary(html: string): Promise<void>
+}
+
+/** The part of @actions/core the sinks use (a recorder in unit tests). */
+export type RunnerCore = Pick<
+  typeof core,
+  'info' | 'warning' | 'debug' | 'setFailed' | 'setSecret' | 'setOutput'
+> & { summary: { addRaw(html: string): { write(): Promise<unknown> } } }
+
+export function createSinks(runner: RunnerCore = core, env: NodeJS.ProcessEnv = process.env): Sinks {
+  const warning = (message: string, title?: string): void =>
+    runner.warning(inertLines(message), title ? { title: inertLine(title) } : {})
+  return {
+    log: {
+      // core.info writes the line as it is: it must be one inert line.
+      info: message => runner.info(inertLine(message)),
+      warning,
+      debug: message => runner.debug(inertLine(message))
+    },
+    fail: message => runner.setFailed(inertLines(message)),
+    mask: secret => {
+      registerSecret(secret)
+      runner.setSecret(secret)
+    },
+    setOutputs: outputs => {
+      for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, redact(value))
+    },
+    writeSummary: async html => {
+      if (!env.GITHUB_STEP_SUMMARY) return
+      try {
+        await runner.summary.addRaw(redact(html)).write()
+      } catch (error) {
+        warning(`Could not write the job summary: ${(error as Error).message}`)
+      }
+    }
+  }
+}
