@@ -220,3 +220,77 @@ describe('parseEndpointService: every listed ID is checked as an endpoint-id inp
     expect(parseEndpointList('{"endpointGroupNames":["Rule_1.a"]}', null, CLOUDS.GCP)).toEqual(['Rule_1.a'])
   })
 })
+
+describe('parseEndpointService: any listed text either is a plain ID or stops the step on one line', () => {
+  /** Deterministic pseudo-random numbers (mulberry32), so that a failure can be replayed. */
+  function seeded(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+  /** Pieces a hostile listing is made of: line breaks of every kind, commands, escapes, paths. */
+  const PIECES = [
+    '\n',
+    '\r',
+    '\u0085',
+    '\u2028',
+    '\u2029',
+    '\u202e',
+    '::',
+    '::error::x',
+    '%0A',
+    '%2F',
+    '%2e%2e',
+    '/',
+    '..',
+    ' ',
+    '"',
+    '\\',
+    'A',
+    'f',
+    '0',
+    '-',
+    '_',
+    '(',
+    '.',
+    '\u0000',
+    '😀'
+  ]
+
+  it.each([
+    ['AWS', CLOUDS.AWS],
+    ['AZURE', CLOUDS.AZURE],
+    ['GCP', CLOUDS.GCP]
+  ])('%s: 2,000 mutated IDs', (_name, cloud) => {
+    const random = seeded(14)
+    for (let n = 0; n < 2000; n++) {
+      let id = cloud.idExample
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+        const at = Math.floor(random() * (id.length + 1))
+        const piece = PIECES[Math.floor(random() * PIECES.length)]
+        id =
+          random() < 0.3
+            ? `${id.slice(0, at)}${id.slice(at + 1)}`
+            : `${id.slice(0, at)}${piece}${id.slice(at)}`
+      }
+      const text = JSON.stringify({ [cloud.listField]: [id] })
+      let ids: string[]
+      try {
+        ids = parseEndpointService(text, null, cloud).endpointIds
+      } catch (error) {
+        expect(error).toBeInstanceOf(ResponseFormatError)
+        // eslint-disable-next-line no-control-regex -- matching control characters is the point
+        expect((error as Error).message).not.toMatch(/[\n\r\u0085\u2028\u2029\u202e\u0000]/)
+        continue
+      }
+      // Accepted: printable ASCII of the ID alphabets only, never a dot segment.
+      expect(ids).toEqual([id])
+      expect(id).toMatch(/^[-\w.()/]+$/)
+      expect(id.split('/')).not.toContain('..')
+      expect(id.split('/')).not.toContain('.')
+    }
+  })
+})
