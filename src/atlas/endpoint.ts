@@ -178,7 +178,7 @@ function forwardingRules(record: Record<string, unknown>, cloud: Cloud): Forward
 }
 
 /** What an endpoint service says of itself, and the endpoints it lists. */
-export interface EndpointService {
+export interface ServiceState {
   /**
    * The service's own status (INITIATING, AVAILABLE, WAITING_FOR_USER, FAILED, DELETING, or a
    * newer plain name), in upper case; undefined when the body has none.
@@ -198,11 +198,7 @@ export interface EndpointService {
  * as root-relative paths, `^/subscriptions/…`), none twice, at most MAX_ENDPOINTS; else a
  * ResponseFormatError before any endpoint is read.
  */
-export function parseEndpointService(
-  text: string,
-  contentType: string | null,
-  cloud: Cloud
-): EndpointService {
+export function parseEndpointService(text: string, contentType: string | null, cloud: Cloud): ServiceState {
   const record = parseJson(text, contentType, `the endpoint service resource (with ${cloud.listField})`)
   const status = own(record, 'status')
   const statusText = status === undefined || status === null ? undefined : statusName(status)
@@ -308,24 +304,5 @@ export function safeStringify(value: unknown): string {
     return JSON.stringify(value) ?? String(value)
   } catch {
     return '(a value too deeply nested to show)'
-  }
-}
-
-/** The endpoint service as Atlas describes it: its own status and message, and its endpoints. */
-export interface ServiceState {
-  /** INITIATING, AVAILABLE, WAITING_FOR_USER, FAILED, DELETING (or a newer one); undefined when absent. */
-  status: string | undefined
-  errorMessage: string | null
-  endpointIds: string[]
-}
-
-export function parseEndpointService(text: string, contentType: string | null, cloud: Cloud): ServiceState {
-  const record = parseJson(text, contentType, 'the endpoint service resource')
-  const status =
-    typeof record.status === 'string' && STATUS_NAME.test(record.status) ? record.status : undefined
-  return {
-    status,
-    errorMessage: typeof record.errorMessage === 'string' ? record.errorMessage : null,
-    endpointIds: parseEndpointList(text, contentType, cloud)
   }
 }
