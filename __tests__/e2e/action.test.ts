@@ -175,7 +175,7 @@ describe('the bundled action, run as a runner runs it', () => {
     const result = await run([{ status: 'AVAILABLE' }], { 'project-id': 'not-a-project' })
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(
-      /^::error::Input "project-id" must be .*24 hexadecimal digits.*got "not-a-project"/m
+      /^::error::Input "project-id" must be .*24 lower-case hexadecimal digits.*got "not-a-project"/m
     )
     expect(standin.requests).toHaveLength(0)
     expect(result.summary).toContain('Inputs are invalid')

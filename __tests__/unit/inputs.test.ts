@@ -7,6 +7,9 @@ import { CLOUD_IDS, IDS } from '../helpers/ids.js'
 const CLIENT_ID = 'mdb_sa_id_0123456789abcdef01234567'
 const CLIENT_SECRET = 'mdb_sa_sk_S3cretServiceAccountValue0123'
 const AZURE_ID = CLOUD_IDS.azureEndpointId
+/** The i-th well-formed AWS endpoint ID. */
+const vpce = (i: number) => `vpce-${i.toString(16).padStart(17, '0')}`
+const [V1, V2, V3] = [vpce(1), vpce(2), vpce(3)]
 /** A valid endpoint ID of each cloud. */
 const ID_OF: Record<string, string> = {
   AWS: IDS.interfaceEndpointId,
@@ -105,7 +108,7 @@ describe('readSettings', () => {
       '5f1a2b3c4d5e6f7a8b9c0d1f',
       'endpointServiceId'
     ],
-    ['endpoint-id', 'interface-endpoint-id', IDS.interfaceEndpointId, 'vpce-0fff', 'endpointIds']
+    ['endpoint-id', 'interface-endpoint-id', IDS.interfaceEndpointId, 'vpce-0123456789abcdeff', 'endpointIds']
   ])('%s and its older name %s', (name, alias, value, other, field) => {
     const expected = field === 'endpointIds' ? [value] : value
     it('accept either', () => {
@@ -150,34 +153,85 @@ describe('readSettings: endpoint IDs per cloud', () => {
     ['AWS', 'an ENI ID', 'eni-0123'],
     ['AWS', '"vpce-" and nothing', 'vpce-'],
     ['AWS', 'an Azure ID', AZURE_ID],
-    ['AWS', 'a line break inside', 'vpce-0123\nabc,vpce-1']
+    ['AWS', 'a line break inside', 'vpce-0123\nabc,vpce-1'],
+    ['AWS', '16 hex digits', 'vpce-0123456789abcdef'],
+    ['AWS', '18 hex digits', 'vpce-0123456789abcdef01'],
+    ['AWS', 'a non-hex letter', 'vpce-0123456789abcdefg'],
+    ['AWS', 'upper-case "VPCE-"', 'VPCE-0123456789abcdef0'],
+    ['AWS', '"..": the service resource itself', '..'],
+    ['AWS', '"%2e%2e"', '%2e%2e'],
+    ['AWS', 'a trailing "/.."', 'vpce-0123456789abcdef0/..'],
+    ['AWS', 'a line break followed by "::"', 'vpce-0123456789abcdef0\n::stop-commands::x'],
+    ['AZURE', 'the whole ID in upper case', AZURE_ID.toUpperCase()],
+    ['AZURE', 'a name ".."', AZURE_ID.replace(/pe-atlas-1$/, '..')],
+    ['AZURE', 'a resource group "."', AZURE_ID.replace('rg-app', '.')],
+    ['AZURE', 'a name ending in "."', `${AZURE_ID}.`],
+    ['AZURE', 'a name with "%2e%2e" encoded once', encodeURIComponent(AZURE_ID.replace(/pe-atlas-1$/, '..'))],
+    ['AZURE', 'a short subscription', AZURE_ID.replace('7c9e6679-', '7c9e667-')],
+    ['AZURE', 'a trailing slash', `${AZURE_ID}/`],
+    ['GCP', '".."', '..'],
+    ['GCP', 'a line break followed by "::"', 'group\n::error::x']
   ])('rejects for %s %s', (provider, _case, id) => {
     const message = inputError({ 'cloud-provider': provider, 'endpoint-id': id }).message
     expect(message).toContain('Input "endpoint-id"')
   })
 
   it("reads several IDs, comma or newline separated, in order (a trailing separator tolerated), or '*'", () => {
-    expect(settings({ 'endpoint-id': 'vpce-1, vpce-2\nvpce-3,' }).endpointIds).toEqual([
-      'vpce-1',
-      'vpce-2',
-      'vpce-3'
-    ])
-    expect(settings({ 'endpoint-id': 'vpce-1\r\nvpce-2\n' }).endpointIds).toEqual(['vpce-1', 'vpce-2'])
+    expect(settings({ 'endpoint-id': `${V1}, ${V2}\n${V3},` }).endpointIds).toEqual([V1, V2, V3])
+    expect(settings({ 'endpoint-id': `${V1}\r\n${V2}\n` }).endpointIds).toEqual([V1, V2])
     expect(settings({ 'endpoint-id': '*' }).endpointIds).toBe('*')
   })
 
   it('accepts up to 50 endpoints, and rejects 51', () => {
-    const ids = (n: number) => Array.from({ length: n }, (_, i) => `vpce-${i.toString(16)}`).join(',')
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => vpce(i)).join(',')
     expect(settings({ 'endpoint-id': ids(50) }).endpointIds).toHaveLength(50)
     expect(problem({ 'endpoint-id': ids(51) })).toContain('lists 51 endpoints; at most 50')
   })
 
-  it('rejects an ID given twice (also once encoded, once not) and an empty entry among others', () => {
-    expect(problem({ 'endpoint-id': 'vpce-1,vpce-2,vpce-1' })).toContain('"vpce-1" more than once')
+  it('rejects an ID given twice (also once encoded, once not, or in another case on Azure) and an empty entry among others', () => {
+    expect(problem({ 'endpoint-id': `${V1},${V2},${V1}` })).toContain(`"${V1}" more than once`)
     const twice = `${AZURE_ID}\n${encodeURIComponent(AZURE_ID)}`
     expect(problem({ 'cloud-provider': 'azure', 'endpoint-id': twice })).toContain('more than once')
-    expect(problem({ 'endpoint-id': 'vpce-1,,vpce-2' })).toContain('empty entry')
-    expect(problem({ 'endpoint-id': 'vpce-1\n \nvpce-2' })).toContain('empty entry')
+    const otherCase = `${AZURE_ID}\n${AZURE_ID.replace('pe-atlas-1', 'PE-Atlas-1')}`
+    expect(problem({ 'cloud-provider': 'azure', 'endpoint-id': otherCase })).toContain('more than once')
+    expect(problem({ 'endpoint-id': `${V1},,${V2}` })).toContain('empty entry')
+    expect(problem({ 'endpoint-id': `${V1}\n \n${V2}` })).toContain('empty entry')
+  })
+
+  it('accepts only the lower-case hex digits the API accepts, showing the lower-case form', () => {
+    const upper = 'vpce-0123456789ABCDEF0'
+    const message = problem({ 'endpoint-id': upper })
+    expect(message).toContain('17 lower-case hexadecimal digits')
+    expect(message).toContain(`did you mean "${IDS.interfaceEndpointId}"?`)
+    // Only a change of case is offered as a fix: no guess for an ID wrong in other ways.
+    expect(problem({ 'endpoint-id': 'vpce-0123456789ABCDEF' })).not.toContain('did you mean')
+    expect(problem({ 'endpoint-id': 'vpce-0123456789abcdefX' })).not.toContain('did you mean')
+  })
+
+  it('offers the lower-case subscription and the fixed words of an Azure ID, keeping the names as given', () => {
+    const shouted = AZURE_ID.replace(
+      '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+      '7C9E6679-7425-40DE-944B-E07FC1F90AE7'
+    )
+      .replace(
+        '/providers/Microsoft.Network/privateEndpoints/',
+        '/PROVIDERS/microsoft.network/PRIVATEENDPOINTS/'
+      )
+      .replace('rg-app', 'RG-App')
+    const message = problem({ 'cloud-provider': 'AZURE', 'endpoint-id': shouted })
+    expect(message).toContain(`did you mean "${AZURE_ID.replace('rg-app', 'RG-App')}"?`)
+    // Atlas writes "resourcegroups": the API's pattern accepts it as is.
+    const atlasSpelling = AZURE_ID.replace('resourceGroups', 'resourcegroups')
+    expect(settings({ 'cloud-provider': 'AZURE', 'endpoint-id': atlasSpelling }).endpointIds).toEqual([
+      atlasSpelling
+    ])
+  })
+
+  it('shows a hostile ID escaped on one line, never raw', () => {
+    const hostile = 'vpce-0123456789abcdef0\r::error::x\u2028::warning::y'
+    const message = problem({ 'endpoint-id': hostile })
+    expect(message).not.toMatch(/[\n\r\u2028\u2029]/)
+    expect(message).toContain('\\u2028')
   })
 })
 
@@ -451,10 +505,29 @@ describe('readSettings: numbers, summary and the error itself', () => {
     ['max-retries', '-1'],
     ['summary', 'yes'],
     ['project-id', `${IDS.projectId}0`],
-    ['endpoint-service-id', '../../../../x']
+    ['project-id', IDS.projectId.slice(1)],
+    ['project-id', `${IDS.projectId.slice(1)}g`],
+    ['project-id', `${IDS.projectId}\n::error::x`],
+    ['endpoint-service-id', '../../../../x'],
+    ['endpoint-service-id', '..'],
+    ['endpoint-service-id', '%2e%2e'],
+    ['endpoint-service-id', `${IDS.privateLinkId} `.repeat(3)]
   ])('rejects %s %j', (name, value) => {
     expect(problem({ [name]: value })).toContain(`Input "${name}"`)
   })
+
+  it.each(['project-id', 'endpoint-service-id'])(
+    'rejects %s in upper case (the API accepts only lower case), showing the lower-case form',
+    name => {
+      const lower = name === 'project-id' ? IDS.projectId : IDS.privateLinkId
+      const message = problem({ [name]: lower.toUpperCase() })
+      expect(message).toContain('24 lower-case hexadecimal digits')
+      expect(message).toContain(`did you mean "${lower}"?`)
+      const mixed = `${lower.slice(0, 23)}F`
+      expect(problem({ [name]: mixed })).toContain(`did you mean "${lower.slice(0, 23)}f"?`)
+      expect(problem({ [name]: `${lower.toUpperCase()}0` })).not.toContain('did you mean')
+    }
+  )
 
   it('accepts the limits of each range', () => {
     expect(

@@ -2,7 +2,7 @@
  * One parser per kind of input. Each returns the typed value or throws an Error whose message
  * names the input, says what is accepted and shows what was given (never a secret).
  */
-import { ALL_STATUSES, type Cloud } from '../common/clouds.js'
+import { ALL_STATUSES, decodeOnce, type Cloud } from '../common/clouds.js'
 import {
   ALL_ENDPOINTS,
   DEFAULT_BASE_URL,
@@ -64,11 +64,18 @@ export function parseClientId(value: string): string {
   return value
 }
 
+/** The API's pattern for project and endpoint service IDs: 24 lower-case hexadecimal digits. */
+const HEX_ID = /^[a-f0-9]{24}$/
+
 export function parseHexId(name: string, value: string, what: string, alias?: string): string {
-  const accepted = `${what}: 24 hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"`
+  const accepted = `${what}: 24 lower-case hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"`
   required(name, value, accepted, alias)
-  if (!/^[0-9a-f]{24}$/i.test(value)) {
-    throw new Error(`Input "${name}" must be ${accepted}; ${given(value)} (${value.length} characters).`)
+  if (!HEX_ID.test(value)) {
+    const lower = value.toLowerCase()
+    const fix = HEX_ID.test(lower) ? ` Atlas accepts only lower case: did you mean ${quote(lower)}?` : ''
+    throw new Error(
+      `Input "${name}" must be ${accepted}; ${given(value)} (${value.length} characters).${fix}`
+    )
   }
   return value
 }
@@ -102,28 +109,23 @@ export function parseEndpointIds(
     )
   }
   const ids = entries.map(entry => {
-    const id = /%2f/i.test(entry) ? safeDecode(entry) : entry
+    const id = decodeOnce(entry)
     const problem = cloud.checkId(id)
     if (problem !== undefined) {
+      const fixed = cloud.caseFix(id)
+      const fix =
+        fixed === undefined ? '' : ` Atlas accepts only that case: did you mean ${quote(fixed, 300)}?`
       throw new Error(
-        `Input "${name}" must be ${cloud.idHelp}: ${problem} (cloud-provider: ${cloud.provider}); ${given(entry)}.`
+        `Input "${name}" must be ${cloud.idHelp}: ${problem} (cloud-provider: ${cloud.provider}); ${given(entry)}.${fix}`
       )
     }
     return id
   })
-  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index)
+  const duplicate = ids.find((id, index) => ids.findIndex(other => cloud.sameId(other, id)) !== index)
   if (duplicate !== undefined) {
     throw new Error(`Input "${name}" lists ${quote(duplicate, 80)} more than once; give each endpoint once.`)
   }
   return ids
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
 }
 
 /** Status names of any cloud (or DELETED), any case; the caller warns about another cloud's names. */
