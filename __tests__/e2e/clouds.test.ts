@@ -239,11 +239,20 @@ describe('deletion as the goal', () => {
         'cloud-provider': cloud,
         attempts: '2'
       })
-      expect(result.stdout).toMatch(/not found \(deleted, or the ID never existed\)/)
-      expect(summaryText(result)).toContain('not found: deleted, or the ID never existed')
+      expect(result.stdout).toMatch(/DELETED \(not found, and the endpoint service confirms it\)/)
+      expect(summaryText(result)).toContain('not found, and the endpoint service confirms it')
       expect(summaryText(result)).toContain('✅')
-      expect(standin.requests.at(-1)?.status).toBe(404)
-      expectReadsOnTheWire(2)
+      // The 404 is corroborated: the service is gone with its last endpoint (404), the project
+      // is there (200), and it has no endpoint service with a near ID (200).
+      const answered = standin.requests.filter(request => request.authorized)
+      expect(answered.map(request => `${request.target} ${request.status}`)).toEqual([
+        'endpoint 200',
+        'endpoint 404',
+        'listing 404',
+        'project 200',
+        'services 200'
+      ])
+      expect(standin.requests).toHaveLength(answered.length + 1)
     }
   )
 
@@ -353,20 +362,30 @@ describe('v1.0, as before', () => {
   })
 
   it.each([
-    ['fails on REJECTED', [{ status: 'REJECTED' }], 'AVAILABLE', 1, 'REJECTED'],
+    ['fails on REJECTED', [{ status: 'REJECTED' }], 'AVAILABLE', 1, 'REJECTED', ['listing 200']],
     [
-      "reads DELETED from v1.0's 404 when waiting for deletion",
+      "reads DELETED from v1.0's 404 when waiting for deletion, corroborated on the same host's v2 API",
       [{ status: 'DELETING' }, { gone: true }],
       'DELETED',
       0,
-      'DELETED'
+      'DELETED',
+      ['listing 404', 'project 200', 'services 200']
     ]
-  ] as [string, Step[], string, number, string][])('%s', async (_, script, waitFor, exitCode, status) => {
-    const result = await run({ api: 'v1.0', script, inputs: { 'wait-for': waitFor } })
-    expect(result.exitCode).toBe(exitCode)
-    expect(result.outputs['connection-status']).toBe(status)
-    expectReadsOnTheWire(script.length, 'v1.0')
-  })
+  ] as [string, Step[], string, number, string, string[]][])(
+    '%s',
+    async (_, script, waitFor, exitCode, status, around) => {
+      const result = await run({ api: 'v1.0', script, inputs: { 'wait-for': waitFor } })
+      expect(result.exitCode).toBe(exitCode)
+      expect(result.outputs['connection-status']).toBe(status)
+      const answered = standin.requests.filter(request => request.authorized)
+      expect(answered.filter(request => request.target === 'endpoint')).toHaveLength(script.length)
+      expect(
+        answered.filter(request => request.target !== 'endpoint').map(r => `${r.target} ${r.status}`)
+      ).toEqual(around)
+      for (const request of answered.filter(r => r.target === 'endpoint' || r.target === 'listing'))
+        expect(request.api).toBe('v1.0')
+    }
+  )
 
   it('refuses Azure on v1.0 before sending anything', async () => {
     const result = await run({ cloud: 'AZURE', api: 'v1.0', script: [{ status: 'AVAILABLE' }] })

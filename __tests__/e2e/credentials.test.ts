@@ -370,15 +370,15 @@ describe('bounded tokens', () => {
   })
 
   it('tokens Atlas keeps refusing: at most 10 renewals, then a failure naming the token endpoint; every token revoked', async () => {
-    const ids = Array.from({ length: 12 }, (_, i) => `vpce-0123456789abcde${i.toString(16).padStart(2, '0')}`)
+    // Every check, Atlas refuses the token in hand once (a 401), then reads with the new one:
+    // the reads of a check share one token, so one renewal per check, 11 checks to the limit.
+    const refusedThenPending = Array.from({ length: 14 }, () => [
+      { error: 401, errorCode: 'UNAUTHORIZED', detail: 'no' },
+      { status: 'PENDING' }
+    ]).flat() as Step[]
     const result = await run([], {
-      standin: {
-        endpoints: ids.map(id => ({
-          id,
-          script: [{ error: 401, errorCode: 'UNAUTHORIZED', detail: 'no' }, { status: 'AVAILABLE' }]
-        }))
-      },
-      inputs: { 'endpoint-id': ids.join(','), 'interface-endpoint-id': '' }
+      standin: { endpoints: [{ id: IDS.interfaceEndpointId, script: refusedThenPending }] },
+      inputs: { 'endpoint-id': IDS.interfaceEndpointId, 'interface-endpoint-id': '', 'timeout-seconds': '20' }
     })
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(
@@ -387,11 +387,8 @@ describe('bounded tokens', () => {
     expect(oauth.tokenRequests).toBe(11)
     expect(oauth.revokeRequests).toBe(11)
     expect(oauth.activeTokens()).toBe(0)
-    expect(standin.requests).toHaveLength(
-      11 + standin.requests.filter(r => r.target === 'endpoint').length + 11
-    )
     expectNothingLeaked(result)
-  })
+  }, 40_000)
 
   it('a token that is not Bearer is refused, and revoked', async () => {
     const result = await run([{ status: 'AVAILABLE' }], { oauth: { tokenType: 'mac' } })

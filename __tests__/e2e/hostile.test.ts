@@ -218,7 +218,7 @@ describe('a deadline shorter than two intervals', () => {
     })
     expect(result.exitCode).toBe(1)
     expect(result.durationMs).toBeLessThan(6_500)
-    const reads = standin.requests.filter(request => request.authorized)
+    const reads = standin.requests.filter(request => request.authorized && request.target === 'endpoint')
     expect(reads).toHaveLength(2)
     const gap = reads[1].at - reads[0].at
     expect(gap).toBeGreaterThan(3_000)

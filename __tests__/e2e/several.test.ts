@@ -79,18 +79,24 @@ describe('several endpoints, end to end', () => {
     const result = await run(endpoints, { 'interface-endpoint-id': `${C}, ${A},${B}` })
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toMatch(/^All 3 endpoints reached AVAILABLE\.$/m)
-    // Checks: C A B, then C B, then C. An arrived endpoint is not read again.
-    expect(reads().map(r => r.endpointId)).toEqual([C, A, B, C, B, C])
+    // Checks: C A B, then C B, then C and (one moment) A and B again; within a check the reads
+    // run side by side, so only the counts per endpoint are fixed.
+    expect([reads(A), reads(B), reads(C)].map(r => r.length)).toEqual([2, 3, 3])
     expect([linesAbout(result, A), linesAbout(result, B), linesAbout(result, C)].map(l => l.length)).toEqual([
-      1, 2, 3
+      2, 3, 3
     ])
-    expect(linesAbout(result, A)[0]).toMatch(/AVAILABLE: reached \(2 still to come\); done\.$/)
+    expect(linesAbout(result, A)[0]).toMatch(/AVAILABLE: reached \(2 still to come\)\.$/)
+    expect(linesAbout(result, A)[1]).toMatch(/AVAILABLE: still there\.$/)
     expect(linesAbout(result, C)[0]).toMatch(/PENDING: waiting for AVAILABLE; next check in 1 s\.$/)
-    // K endpoints × N checks cost at most K×N + 1 requests with an API key (one Digest challenge); here exactly 6 + 1.
-    expect(standin.requests).toHaveLength(6 + 1)
-    expect(standin.requests.length).toBeLessThanOrEqual(3 * 3 + 1)
+    // The log lines of a check stay in input order (C, A, B) whatever order the answers came in.
+    const first = result.stdout.split('\n').filter(line => line.startsWith('[00:00] vpce-'))
+    expect(first.map(line => line.slice(8, 30))).toEqual([C, A, B])
+    // K endpoints × N checks cost at most K×N + min(K, 4) requests with an API key: one Digest
+    // challenge per session, at most 4 sessions; here 8 reads and 3 challenges.
+    expect(standin.requests).toHaveLength(8 + 3)
+    expect(standin.requests.length).toBeLessThanOrEqual(3 * 3 + 3)
     expect(result.outputs['connection-status']).toBe('AVAILABLE')
-    expect(result.outputs.attempts).toBe('6')
+    expect(result.outputs.attempts).toBe('8')
     // The per-endpoint outputs describe the decisive endpoint: the last to arrive.
     expect(result.outputs['endpoint-id']).toBe(C)
     expect(endpointsOutput(result)).toEqual(
@@ -125,12 +131,13 @@ describe('several endpoints, end to end', () => {
       { serviceAccounts: oauth }
     )
     expect(result.exitCode).toBe(0)
-    expect(reads().map(r => `${r.endpointId} ${r.auth}`)).toEqual([
-      `${A} bearer`,
-      `${B} bearer`,
-      `${A} bearer`
-    ])
-    expect(standin.requests).toHaveLength(3 + 2)
+    // A and B, then A, then B again for the one-moment pass: one token serves them all.
+    expect(
+      reads()
+        .map(r => `${r.endpointId} ${r.auth}`)
+        .sort()
+    ).toEqual([`${A} bearer`, `${A} bearer`, `${B} bearer`, `${B} bearer`].sort())
+    expect(standin.requests).toHaveLength(4 + 2)
     expect([oauth.tokenRequests, oauth.revokeRequests]).toEqual([1, 1])
     for (const secret of [clientSecret, ...oauth.issuedTokens()]) {
       expect(result.stdout.split('\n').filter(line => line.includes(secret))).toEqual([
@@ -139,7 +146,7 @@ describe('several endpoints, end to end', () => {
     }
   })
 
-  it('fails fast when one of 3 is REJECTED, naming it, without reading the rest', async () => {
+  it('fails fast when one of 3 is REJECTED, naming it; reads in flight are abandoned', async () => {
     const errorMessage = 'AWS rejected the connection: wrong endpoint service name.'
     const endpoints = [
       { id: A, script: [{ status: 'AVAILABLE' }] },
@@ -155,18 +162,17 @@ describe('several endpoints, end to end', () => {
         'm'
       )
     )
-    expect(reads().map(r => r.endpointId)).toEqual([A, B])
-    expect(standin.requests).toHaveLength(2 + 1)
+    // The three reads went out together; the endpoint service is read once more for the report.
+    expect(reads().length).toBeLessThanOrEqual(3)
+    expect(standin.requests.filter(r => r.authorized && r.target === 'listing')).toHaveLength(1)
     expect(result.outputs['endpoint-id']).toBe(B)
     expect(result.outputs['error-message']).toBe(errorMessage)
     expect(result.outputs['connection-status']).toBe('MIXED')
-    expect(endpointsOutput(result).map(e => [e.id, e.status, e.reached])).toEqual([
-      [A, 'AVAILABLE', true],
-      [B, 'REJECTED', false],
-      [C, null, false]
-    ])
+    const output = endpointsOutput(result).map(e => [e.id, e.status, e.reached])
+    expect(output[1]).toEqual([B, 'REJECTED', false])
+    expect(output.map(([id]) => id)).toEqual([A, B, C])
     expect(result.summary).toContain(
-      `Blocked&#58; ${B.replace(/-/g, '&#45;')} &#40;one of 3 AWS interface endpoints&#41; is REJECTED`
+      `Blocked&#58; the AWS interface endpoint ${B.replace(/-/g, '&#45;')} &#40;one of 3&#41; is REJECTED`
     )
   })
 
@@ -183,13 +189,15 @@ describe('several endpoints, end to end', () => {
     })
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toContain(
-      `The endpoint service ${IDS.privateLinkId} lists 3 endpoints: ${A}, ${B}, ${C}.`
+      `The endpoint service ${IDS.privateLinkId} is AVAILABLE and lists 3 endpoints: ${A}, ${B}, ${C}.`
     )
     const authorized = standin.requests.filter(r => r.authorized)
-    expect(authorized.map(r => r.target)).toEqual(['listing', 'endpoint', 'endpoint', 'endpoint', 'endpoint'])
-    expect(reads().map(r => r.endpointId)).toEqual([A, B, C, B])
-    // Reads + the listing + one Digest challenge.
-    expect(standin.requests).toHaveLength(4 + 1 + 1)
+    expect(authorized[0].target).toBe('listing')
+    // A B C, then B, then A and C again for the one-moment pass.
+    expect([reads(A), reads(B), reads(C)].map(r => r.length)).toEqual([2, 2, 2])
+    // Reads + the listing + one Digest challenge per session (the listing's, and 2 more for
+    // the 3 reads that went out together).
+    expect(standin.requests).toHaveLength(6 + 1 + 3)
     expect(endpointsOutput(result).map(e => e.id)).toEqual([A, B, C])
   })
 
@@ -198,7 +206,7 @@ describe('several endpoints, end to end', () => {
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(
       new RegExp(
-        `^::error::The endpoint service ${IDS.privateLinkId} has no endpoints, so there is nothing to check`,
+        `^::error::The endpoint service ${IDS.privateLinkId} has no endpoints \\(the service is AVAILABLE\\), so there is nothing to check`,
         'm'
       )
     )
@@ -236,7 +244,9 @@ describe('several endpoints, end to end', () => {
     expect(reads(A)).toHaveLength(1)
     expect(reads(B)).toHaveLength(checks)
     expect(reads(C)).toHaveLength(checks)
-    expect(standin.requests).toHaveLength(1 + 2 * checks + 1)
+    // One challenge per Digest session (3 reads side by side: 3 sessions), the reads, and one
+    // read of the endpoint service for the report.
+    expect(standin.requests).toHaveLength(3 + 1 + 2 * checks + 1)
     expect(result.outputs['connection-status']).toBe('MIXED')
     expect(endpointsOutput(result).map(e => [e.id, e.status, e.reached])).toEqual([
       [A, 'AVAILABLE', true],
@@ -259,13 +269,16 @@ describe('several endpoints, end to end', () => {
     const result = await run(endpoints, { 'endpoint-id': `${A}, ${B}` })
     expect(result.exitCode).toBe(0)
     const limited = reads().find(r => r.status === 429) as RequestRecord
-    const after = standin.requests.filter(r => r.at > limited.at)
-    expect(after.map(r => `${r.endpointId} ${r.status}`)).toEqual([`${A} 200`, `${B} 200`, `${B} 200`])
-    for (const request of after) expect(request.at - limited.at).toBeGreaterThanOrEqual(2_000)
+    // Nothing is sent while the 429's pause lasts (B's first read was already in flight with A's).
+    const during = standin.requests.filter(r => r.at > limited.at + 200 && r.at - limited.at < 2_000)
+    expect(during).toEqual([])
+    const after = standin.requests.filter(r => r.at - limited.at >= 2_000)
+    // A again, then B AVAILABLE, then A once more for the one-moment pass.
+    expect(after.map(r => `${r.endpointId} ${r.status}`)).toEqual([`${A} 200`, `${B} 200`, `${A} 200`])
     expect(result.stdout).toMatch(
       new RegExp(`${A}: Atlas answered HTTP 429 \\(RATE_LIMITED\\).*Retry 1 of 5 in 2 s`)
     )
-    expect(result.outputs.attempts).toBe('3')
+    expect(result.outputs.attempts).toBe('4')
   })
 
   it('checks 50 endpoints with long Atlas messages within the 1 MiB summary limit, one row each', async () => {
@@ -289,8 +302,8 @@ describe('several endpoints, end to end', () => {
     expect(output.map(e => e.id)).toEqual(ids)
     expect(output.every(e => e.reached && e.status === 'AVAILABLE')).toBe(true)
     for (const id of ids) expect(linesAbout(result, id)).toHaveLength(2)
-    // 50 endpoints × 2 checks, + 1 Digest challenge.
-    expect(standin.requests).toHaveLength(50 * 2 + 1)
+    // 50 endpoints × 2 checks, + 4 Digest challenges (at most 4 sessions), never more.
+    expect(standin.requests).toHaveLength(50 * 2 + 4)
     expect(Buffer.byteLength(result.outputFile)).toBeLessThan(1024 * 1024)
   })
 

@@ -94,7 +94,10 @@ describe('DELETED needs corroboration', () => {
     'group_not_found',
     'GROUP_NOT_FOUND\u200b'
   ])('never passes a teardown on a 404 %j the service does not corroborate', async code => {
-    const result = await run([{ id: A, script: [{ error: 404, errorCode: code, detail: 'Not found.' }] }], {
+    // In the body only: a header cannot carry the zero-width space.
+    const body = JSON.stringify({ error: 404, errorCode: code, detail: 'Not found.', reason: 'Not Found' })
+    const notFound = { raw: { status: 404, headers: { 'Content-Type': 'application/json' }, body } }
+    const result = await run([{ id: A, script: [notFound] }], {
       'endpoint-id': A,
       'wait-for': 'DELETED',
       'timeout-seconds': '3'

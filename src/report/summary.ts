@@ -110,7 +110,7 @@ function endpointTable(report: SummaryReport): string[] {
     const state = endpoint.last
     const status = state === undefined ? 'not read' : state.notFound ? 'DELETED' : state.status
     const notes = [
-      ...(state?.notFound ? ['not found: deleted, or the ID never existed'] : []),
+      ...(state?.notFound ? ['not found, and the endpoint service confirms it'] : []),
       ...(state?.deleteRequested ? ['deletion requested'] : []),
       ...(state?.forwardingRules ?? []).map(rule =>
         report.failOn.includes(rule.status)
