@@ -152,3 +152,8 @@ function conclude(result: WaitResult): void {
 export async function writeSummary(html: string): Promise<void> {
   await sinks.writeSummary(html)
 }
+
+/** Fails the step through the sinks (redacted, inert), for the one catch in index.ts. */
+export function failStep(message: string): void {
+  sinks.fail(message)
+}
