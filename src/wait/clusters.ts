@@ -13,6 +13,7 @@ import {
 } from '../atlas/clusters.js'
 import type { Cloud } from '../common/clouds.js'
 import { nearest } from '../common/edit-distance.js'
+import type { StatusChange } from './progress.js'
 
 /**
  * Clusters as the second kind of resource the wait reads (issue 16): once every endpoint has
@@ -109,6 +110,31 @@ export async function clusterReadFailure(
     return new ClusterFailure(`${why}. ${advice}`, cluster, 'missing')
   }
   return error
+}
+
+/**
+ * Takes one answer about a cluster: judged against the endpoints, kept, and, when what it says
+ * changed, added to the history. Returns the verdict.
+ */
+export function recordClusterRead(
+  cluster: ClusterProgress,
+  state: ClusterState,
+  watch: ClusterWatch,
+  endpointIds: string[],
+  at: { atMs: number; history: StatusChange[] }
+): ClusterVerdict {
+  const before = cluster.last ? describeCluster(cluster) : undefined
+  const verdict = watch.judge(state, endpointIds)
+  cluster.last = state
+  cluster.verdict = verdict
+  cluster.entry = watch.entryFor(state, endpointIds)
+  const wasReady = cluster.ready
+  cluster.ready = verdict.kind === 'ready'
+  if (cluster.ready && !wasReady) cluster.readyAtMs = at.atMs
+  if (!cluster.ready) cluster.readyAtMs = undefined
+  const now = describeCluster(cluster)
+  if (before !== now) at.history.push({ atMs: at.atMs, endpointId: `cluster ${cluster.name}`, status: now })
+  return verdict
 }
 
 /** "IDLE", "UPDATING (paused)", "IDLE, ready": one cluster's state for the log and the history. */

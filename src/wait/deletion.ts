@@ -91,3 +91,40 @@ export function describeListing(service: ServiceState): string {
   const shown = ids.slice(0, 10).map(id => quote(id, 200))
   return `${ids.length === 1 ? 'one endpoint' : `${ids.length} endpoints`}: ${shown.join(', ')}${ids.length > 10 ? ', …' : ''}`
 }
+
+/** What the endpoint service's word means for one endpoint Atlas answered 404 for. */
+export type DeletionVerdict =
+  /** The service still lists it: not deleted yet. */
+  | { kind: 'still-listed' }
+  /** Gone; `note` when this run never saw it (deleted before the step, or never there). */
+  | { kind: 'gone'; note?: string }
+
+/**
+ * Judges one endpoint Atlas answered 404 for, by the service's word. Throws MistypedIdError
+ * when this run never saw the endpoint and the service lists an ID within 2 edits of it.
+ */
+export function deletionVerdict(
+  endpoint: { id: string; seen?: boolean },
+  proof: DeletionProof,
+  checked: string[],
+  endpointServiceId: string
+): DeletionVerdict {
+  if (proof.kind === 'listing' && stillListed(proof.service, endpoint.id)) return { kind: 'still-listed' }
+  if (endpoint.seen) return { kind: 'gone' }
+  if (proof.kind === 'listing') {
+    const near = nearListedId(proof.service, endpoint.id, checked)
+    if (near !== undefined) {
+      throw new MistypedIdError(
+        `Atlas has no endpoint ${endpoint.id}; the endpoint service lists ${near}. Is endpoint-id mistyped?`
+      )
+    }
+  }
+  const holds =
+    proof.kind === 'listing'
+      ? `the endpoint service lists ${describeListing(proof.service)}`
+      : `the endpoint service ${endpointServiceId} is gone too (Atlas removes a service with its last endpoint), and the project has no endpoint service with a similar ID`
+  return {
+    kind: 'gone',
+    note: `${endpoint.id} was not found at its first read: it was deleted before this step, or it never existed; ${holds}.`
+  }
+}

@@ -1,30 +1,24 @@
 import type { EndpointState, ServiceState } from '../atlas/client.js'
 import type { Clock, Deadline } from '../common/clock.js'
 import { DELETED } from '../common/clouds.js'
-import { CancelledError, DeadlineError, MistypedIdError, TransientError } from '../common/errors.js'
+import { CancelledError } from '../common/errors.js'
 import type { Log } from '../common/log.js'
 import { quote, seconds } from '../common/text.js'
-import { describeListing, nearListedId, proveDeletion, stillListed, type DeletionReads } from './deletion.js'
+import { deletionVerdict, proveDeletion, type DeletionReads } from './deletion.js'
 import { judge, type Goals } from './judge.js'
 import {
   clusterReadFailure,
   ClusterFailure,
-  describeCluster,
   failureOf,
+  recordClusterRead,
   type ClusterProgress,
   type ClusterWatch
 } from './clusters.js'
 import { ReadScheduler } from './scheduler.js'
-import type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
-import { withRetries } from './retry.js'
-import {
-  clusterTimeoutMessage,
-  failedMessage,
-  reachedMessage,
-  timeoutMessage,
-  unreachableMessage,
-  waitedFor
-} from './messages.js'
+import type { EndpointProgress, WaitResult } from './progress.js'
+import { withRetries, type RetryOptions } from './retry.js'
+import { end, passed, reported, stopped, timedOut, type EndingContext, type RunRecord } from './endings.js'
+import { failedMessage, unreachableMessage, waitedFor } from './messages.js'
 
 export type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
 
@@ -81,17 +75,14 @@ export async function waitForStatus(options: WaitOptions): Promise<WaitResult> {
 }
 
 class WaitRun {
-  private readonly endpoints: EndpointProgress[]
-  private readonly clusters: ClusterProgress[]
-  private readonly history: StatusChange[] = []
+  /** What the run knows; the endings read it. */
+  private readonly record: RunRecord
+  private readonly ending: EndingContext
   private readonly several: boolean
   private readonly target: string
   private readonly scheduler: ReadScheduler
-  private readonly notes: string[] = []
-  private attempts = 0
   private warnedUnknown = false
   private check = 0
-  private service: ServiceState | undefined
   /** Endpoints Atlas answered 404 for in this check, waiting for the service to corroborate it. */
   private unproven = new Map<EndpointProgress, EndpointState>()
   /** The endpoint whose read was going on when an error stopped the run. */
@@ -99,9 +90,23 @@ class WaitRun {
   private reportNote: string | undefined
 
   constructor(private readonly options: WaitOptions) {
-    this.endpoints = options.endpointIds.map(id => ({ id, reached: false }))
-    this.clusters = (options.clusters?.names ?? []).map(name => ({ name, ready: false }))
+    this.record = {
+      endpoints: options.endpointIds.map(id => ({ id, reached: false })),
+      clusters: (options.clusters?.names ?? []).map(name => ({ name, ready: false })),
+      history: [],
+      notes: [],
+      attempts: 0,
+      service: options.service
+    }
     this.several = this.endpoints.length > 1
+    this.ending = {
+      record: this.record,
+      noun: options.noun,
+      target: options.waitFor.join(' or '),
+      deadline: options.deadline,
+      log: options.log,
+      at: () => this.at()
+    }
     this.target = options.waitFor.join(' or ')
     this.scheduler =
       options.scheduler ??
@@ -111,7 +116,6 @@ class WaitRun {
         intervalMs: options.intervalMs,
         limit: options.concurrency
       })
-    this.service = options.service
   }
 
   async run(): Promise<WaitResult> {
@@ -139,22 +143,23 @@ class WaitRun {
 
         if (waitFor.length === 0) {
           if (this.clusters.length > 0) await this.readClusters(true)
-          return this.reported()
+          return reported(this.ending, this.reportNote)
         }
-        if (this.endpoints.every(e => e.reached) && this.clusters.every(c => c.ready)) return this.passed()
+        if (this.endpoints.every(e => e.reached) && this.clusters.every(c => c.ready))
+          return passed(this.ending)
         const pause = this.nextPause()
         if (pause <= 0) {
           this.options.log.info(
             `${this.at()} Not ${this.target} yet, and no time is left for another check before the deadline; stopping.`
           )
-          return this.timedOut('no time was left for another check.')
+          return timedOut(this.ending, 'no time was left for another check.')
         }
         this.current = undefined
         await clock.sleep(pause, options.signal)
       }
     } catch (error) {
       if (error instanceof RunEnded) return error.result
-      return this.stopped(error)
+      return stopped(this.ending, error, this.current)
     }
   }
 
@@ -199,34 +204,19 @@ class WaitRun {
   }
 
   private async readWithRetries(endpoint: EndpointProgress, stop: AbortSignal): Promise<EndpointState> {
-    const { clock, deadline, log } = this.options
     return withRetries(
       () => {
         if (stop.aborted) throw new CancelledError('a failing endpoint')
         return this.options.read(endpoint.id)
       },
-      {
-        maxRetries: this.options.maxRetries,
-        clock,
-        deadline,
-        signal: this.options.signal,
-        random: this.options.random,
-        onRetry: ({ error, failures, delayMs }) => {
-          // A 429 pauses every read, not just this one.
-          if (error.rateLimited) this.scheduler.pauseFor(delayMs)
-          if (!stop.aborted)
-            log.info(
-              `${this.at()} ${this.who(endpoint)}${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
-            )
-        }
-      }
+      this.retryOptions(this.who(endpoint), stop)
     )
   }
 
   /** One answer: recorded, logged and judged. Throws RunEnded when it decides the run. */
   private take(endpoint: EndpointProgress, state: EndpointState): void {
     const { log, waitFor } = this.options
-    this.attempts += 1
+    this.record.attempts += 1
     endpoint.readInCheck = this.check
     if (state.notFound) {
       // A claim to check with the endpoint service before it counts: until then the endpoint
@@ -240,7 +230,7 @@ class WaitRun {
     const previous = endpoint.last
     endpoint.last = state
     endpoint.seen = true
-    this.record(endpoint, previous, state)
+    this.recordChange(endpoint, previous, state)
     if (!this.warnedUnknown && !this.options.knownStatuses.includes(state.status)) {
       this.warnedUnknown = true
       log.warning(
@@ -258,7 +248,8 @@ class WaitRun {
       case 'failed':
         log.info(`${this.at()} ${this.who(endpoint)}${shown}: listed in fail-on; stopping.`)
         throw new RunEnded(
-          this.end(
+          end(
+            this.ending,
             'failed',
             failedMessage(
               this.options.noun,
@@ -272,9 +263,12 @@ class WaitRun {
       case 'unreachable':
         log.info(`${this.at()} ${this.who(endpoint)}${shown}: being deleted; stopping.`)
         throw new RunEnded(
-          this.end('unreachable', unreachableMessage(this.options.noun, endpoint, verdict.why, this.target), [
-            endpoint
-          ])
+          end(
+            this.ending,
+            'unreachable',
+            unreachableMessage(this.options.noun, endpoint, verdict.why, this.target),
+            [endpoint]
+          )
         )
       case 'reported':
         this.reportNote ??= verdict.note
@@ -315,15 +309,7 @@ class WaitRun {
     const results = await this.scheduler.run(
       this.clusters.map(
         cluster => () =>
-          withRetries(() => watch.read(cluster.name), {
-            ...this.retryOptions(),
-            onRetry: ({ error, failures, delayMs }) => {
-              if (error.rateLimited) this.scheduler.pauseFor(delayMs)
-              log.info(
-                `${this.at()} cluster ${cluster.name}: ${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
-              )
-            }
-          })
+          withRetries(() => watch.read(cluster.name), this.retryOptions(`cluster ${cluster.name}: `))
       )
     )
     for (const [index, cluster] of this.clusters.entries()) {
@@ -340,23 +326,10 @@ class WaitRun {
         throw failure
       }
       const state = settled.value
-      const before = cluster.last ? describeCluster(cluster) : undefined
-      const verdict = watch.judge(state, this.options.endpointIds)
-      cluster.last = state
-      cluster.verdict = verdict
-      cluster.entry = watch.entryFor(state, this.options.endpointIds)
-      const wasReady = cluster.ready
-      cluster.ready = verdict.kind === 'ready'
-      if (cluster.ready && !wasReady) cluster.readyAtMs = this.options.deadline.elapsed()
-      if (!cluster.ready) cluster.readyAtMs = undefined
-      const now = describeCluster(cluster)
-      if (before !== now) {
-        this.history.push({
-          atMs: this.options.deadline.elapsed(),
-          endpointId: `cluster ${cluster.name}`,
-          status: now
-        })
-      }
+      const verdict = recordClusterRead(cluster, state, watch, this.options.endpointIds, {
+        atMs: this.options.deadline.elapsed(),
+        history: this.record.history
+      })
       if (verdict.kind === 'failed') {
         if (readOnce) {
           log.info(`${this.at()} cluster ${cluster.name}: ${verdict.why}; read once (no wait-for).`)
@@ -375,21 +348,37 @@ class WaitRun {
   }
 
   private endByCluster(failure: ClusterFailure): WaitResult {
-    return { ...this.end('failed', failure.message, []), decidingClusters: [failure.cluster], error: failure }
+    return {
+      ...end(this.ending, 'failed', failure.message, []),
+      decidingClusters: [failure.cluster],
+      error: failure
+    }
   }
 
-  private retryOptions() {
+  /**
+   * How a read is retried: within max-retries and the deadline, a 429 pausing every read; the
+   * log line starts with `prefix` (what was being read).
+   */
+  private retryOptions(prefix: string, stop?: AbortSignal): RetryOptions {
     return {
       maxRetries: this.options.maxRetries,
       clock: this.options.clock,
       deadline: this.options.deadline,
       signal: this.options.signal,
-      random: this.options.random
+      random: this.options.random,
+      onRetry: ({ error, failures, delayMs }) => {
+        // A 429 pauses every read, not just this one.
+        if (error.rateLimited) this.scheduler.pauseFor(delayMs)
+        if (!stop?.aborted)
+          this.options.log.info(
+            `${this.at()} ${prefix}${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
+          )
+      }
     }
   }
 
   /** The history records each change of status (or of a delete request) of each endpoint. */
-  private record(
+  private recordChange(
     endpoint: EndpointProgress,
     previous: EndpointState | undefined,
     state: EndpointState
@@ -398,7 +387,11 @@ class WaitRun {
     const before = previous?.notFound ? DELETED : previous?.status
     if (before !== status || previous?.deleteRequested !== state.deleteRequested) {
       const shown = state.deleteRequested ? `${status} (delete requested)` : status
-      this.history.push({ atMs: this.options.deadline.elapsed(), endpointId: endpoint.id, status: shown })
+      this.record.history.push({
+        atMs: this.options.deadline.elapsed(),
+        endpointId: endpoint.id,
+        status: shown
+      })
     }
   }
 
@@ -414,23 +407,14 @@ class WaitRun {
     if (!deletion) throw new Error('A 404 was read as a deletion without a way to corroborate it.')
     this.current = unproven[0]
     const proof = await proveDeletion(deletion.reads, deletion.endpointServiceId, (read, what) =>
-      withRetries(read, {
-        maxRetries: this.options.maxRetries,
-        clock: this.options.clock,
-        deadline: this.options.deadline,
-        signal: this.options.signal,
-        random: this.options.random,
-        onRetry: ({ error, failures, delayMs }) =>
-          log.info(
-            `${this.at()} Reading ${what}: ${error.message} Retry ${failures} of ${this.options.maxRetries} in ${seconds(delayMs)}.`
-          )
-      })
+      withRetries(read, this.retryOptions(`Reading ${what}: `))
     )
-    if (proof.kind === 'listing') this.service = proof.service
+    if (proof.kind === 'listing') this.record.service = proof.service
     const checked = this.endpoints.map(endpoint => endpoint.id)
     for (const endpoint of unproven) {
       const state = this.unproven.get(endpoint) as EndpointState
-      if (proof.kind === 'listing' && stillListed(proof.service, endpoint.id)) {
+      const verdict = deletionVerdict(endpoint, proof, checked, deletion.endpointServiceId)
+      if (verdict.kind === 'still-listed') {
         endpoint.reached = false
         endpoint.reachedAtMs = undefined
         log.info(
@@ -438,106 +422,23 @@ class WaitRun {
         )
         continue
       }
-      if (proof.kind === 'listing' && !endpoint.seen) {
-        const near = nearListedId(proof.service, endpoint.id, checked)
-        if (near !== undefined) {
-          throw new MistypedIdError(
-            `Atlas has no endpoint ${endpoint.id}; the endpoint service lists ${near}. Is endpoint-id mistyped?`
-          )
-        }
+      if (verdict.note !== undefined) {
+        this.record.notes.push(verdict.note)
+        log.warning(verdict.note, 'Not found at the first read')
       }
-      if (!endpoint.seen) {
-        const holds =
-          proof.kind === 'listing'
-            ? `the endpoint service lists ${describeListing(proof.service)}`
-            : `the endpoint service ${deletion.endpointServiceId} is gone too (Atlas removes a service with its last endpoint), and the project has no endpoint service with a similar ID`
-        const note = `${endpoint.id} was not found at its first read: it was deleted before this step, or it never existed; ${holds}.`
-        this.notes.push(note)
-        log.warning(note, 'Not found at the first read')
-        endpoint.seen = true // said once
-      }
-      this.record(endpoint, endpoint.last, state)
+      endpoint.seen = true
+      this.recordChange(endpoint, endpoint.last, state)
       endpoint.last = state
       this.judgeAndLog(endpoint, state, `${DELETED} (not found, and the endpoint service confirms it)`)
     }
   }
 
-  private reported(): WaitResult {
-    const last = this.endpoints[this.endpoints.length - 1]
-    const noun = this.several
-      ? `${this.endpoints.length} endpoints were read`
-      : `The ${this.options.noun} is ${shownStatus(last.last)}`
-    const note = this.reportNote
-      ? ` Note: ${this.reportNote}; fail-on is empty, so the step does not fail.`
-      : ''
-    return this.end('reported', `${noun}.${note}`, [last])
+  private get endpoints(): EndpointProgress[] {
+    return this.record.endpoints
   }
 
-  private passed(): WaitResult {
-    const lastToArrive = [...this.endpoints]
-      .sort((a, b) => (a.reachedAtMs ?? 0) - (b.reachedAtMs ?? 0))
-      .pop() as EndpointProgress
-    return this.end('reached', reachedMessage(this.options.noun, this.endpoints, this.target), [lastToArrive])
-  }
-
-  private timedOut(why: string): WaitResult {
-    const missing = this.endpoints.filter(endpoint => !endpoint.reached)
-    const waiting = this.clusters.filter(cluster => !cluster.ready)
-    if (missing.length === 0 && waiting.length > 0) {
-      return {
-        ...this.end('timeout', clusterTimeoutMessage(this.options, waiting, why, this.waited()), []),
-        decidingClusters: waiting
-      }
-    }
-    return this.end(
-      'timeout',
-      timeoutMessage(this.options, this.target, this.endpoints, this.attempts, why, this.waited()),
-      missing
-    )
-  }
-
-  /** How a run ends when a read threw: cancelled, out of time, or a failure to read. */
-  private stopped(error: unknown): WaitResult {
-    const decisive = this.current ?? this.endpoints.find(endpoint => !endpoint.reached)
-    if (error instanceof CancelledError) {
-      const last = decisive?.last ?? this.endpoints.find(endpoint => endpoint.last)?.last
-      return this.end(
-        'cancelled',
-        `${error.message}${last ? ` The last status read was ${shownStatus(last)}.` : ''}`,
-        decisive ? [decisive] : []
-      )
-    }
-    if (error instanceof DeadlineError) {
-      this.options.log.info(`${this.at()} ${error.message}`)
-      return this.timedOut(error.message)
-    }
-    const message = error instanceof Error ? error.message : String(error)
-    if (!(error instanceof TransientError) && !(error instanceof MistypedIdError))
-      this.options.log.debug(`Stopped on ${(error as Error).name ?? 'error'}: ${message}`)
-    const prefix =
-      this.several && this.current && !(error instanceof MistypedIdError) ? `${this.current.id}: ` : ''
-    return { ...this.end('error', `${prefix}${message}`, decisive ? [decisive] : []), error }
-  }
-
-  private end(outcome: Outcome, message: string, deciding: EndpointProgress[]): WaitResult {
-    return {
-      outcome,
-      message,
-      endpoints: this.endpoints,
-      decisive: deciding[0],
-      deciding,
-      attempts: this.attempts,
-      history: this.history,
-      service: this.service,
-      notes: this.notes,
-      waitedMs: this.waited(),
-      clusters: this.clusters
-    }
-  }
-
-  /** Elapsed time as the log says it: to the tenth of a second. */
-  private waited(): number {
-    return Math.round(this.options.deadline.elapsed() / 100) * 100
+  private get clusters(): ClusterProgress[] {
+    return this.record.clusters
   }
 
   /** The pause before the next check: the interval, shortened so that a last check comes before the deadline. */
@@ -557,11 +458,6 @@ class WaitRun {
   private who(endpoint: EndpointProgress): string {
     return this.several ? `${endpoint.id}: ` : ''
   }
-}
-
-function shownStatus(state: EndpointState | undefined): string {
-  if (state === undefined) return 'not read'
-  return state.notFound ? `${DELETED} (not found)` : state.status
 }
 
 function pauseNote(pauseMs: number, intervalMs: number): string {
