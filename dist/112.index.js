@@ -2,7 +2,7 @@ export const id = 112;
 export const ids = [112];
 export const modules = {
 
-/***/ 6112:
+/***/ 112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   chooseDigestChallenge: () => (/* binding */ chooseDigestChallenge),
 /* harmony export */   parseChallenges: () => (/* binding */ parseChallenges)
 /* harmony export */ });
-/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2450);
+/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(450);
 
 /** The field does not follow the grammar; `position` is the 0-based character where it stopped. */
 class ChallengeSyntaxError extends Error {

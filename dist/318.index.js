@@ -2,7 +2,7 @@ export const id = 318;
 export const ids = [318];
 export const modules = {
 
-/***/ 8318:
+/***/ 318:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: MAX_DIGEST_SESSIONS
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_ = __webpack_require__(598);
 ;// CONCATENATED MODULE: ./node_modules/digest-fetch/digest-fetch-src.js
 /// !-----------------------------------------------------------------------------------------------------------
 /// |  
@@ -237,9 +237,9 @@ if (typeof(window) === "object") window.DigestFetch = DigestClient
 /* harmony default export */ const digest_fetch_src = (DigestClient);
 
 // EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
+var errors = __webpack_require__(922);
 // EXTERNAL MODULE: ./src/http/node-http.ts + 1 modules
-var node_http = __webpack_require__(2495);
+var node_http = __webpack_require__(495);
 ;// CONCATENATED MODULE: ./src/auth/digest.ts
 
 
@@ -248,7 +248,7 @@ var node_http = __webpack_require__(2495);
 /** Loaded when the first 401 arrives: a run that never gets one (a service account) never loads it. */
 let challengeParser;
 async function loadChallengeParser() {
-    challengeParser ??= await __webpack_require__.e(/* import() */ 112).then(__webpack_require__.bind(__webpack_require__, 6112));
+    challengeParser ??= await __webpack_require__.e(/* import() */ 112).then(__webpack_require__.bind(__webpack_require__, 112));
     return challengeParser;
 }
 /**

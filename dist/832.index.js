@@ -2,7 +2,7 @@ export const id = 832;
 export const ids = [832];
 export const modules = {
 
-/***/ 7832:
+/***/ 832:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,17 +14,17 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: CLOSE_TIMEOUT_MS, MAX_FORCED_RENEWALS, MIN_RENEWAL_INTERVAL_MS, renewalMarginMs
 
 // EXTERNAL MODULE: ./src/common/constants.ts
-var constants = __webpack_require__(8952);
+var constants = __webpack_require__(952);
 // EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
+var errors = __webpack_require__(922);
 // EXTERNAL MODULE: ./src/common/redact.ts
-var redact = __webpack_require__(6800);
+var redact = __webpack_require__(800);
 // EXTERNAL MODULE: ./src/common/text.ts
-var common_text = __webpack_require__(2450);
+var common_text = __webpack_require__(450);
 // EXTERNAL MODULE: ./src/http/node-http.ts + 1 modules
-var node_http = __webpack_require__(2495);
+var node_http = __webpack_require__(495);
 // EXTERNAL MODULE: ./src/http/retry-after.ts
-var retry_after = __webpack_require__(7821);
+var retry_after = __webpack_require__(821);
 ;// CONCATENATED MODULE: ./src/auth/token-answer.ts
 
 

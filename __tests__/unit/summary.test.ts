@@ -132,7 +132,7 @@ describe('renderSummary: the first line states the verdict', () => {
     [
       'error',
       endpoint(),
-      '❌ Could not read the AWS interface endpoint vpce-0123456789abcdef0: the deploy should not go on',
+      '❌ Could not read the AWS interface endpoint vpce-0123456789abcdef0; the deploy should not go on',
       ADVICE.transient
     ]
   ]

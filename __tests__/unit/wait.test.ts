@@ -351,6 +351,14 @@ describe('waitForStatus with several endpoints: one-moment verdicts', () => {
   })
 })
 
+describe('waitForStatus and statuses the cloud does not list', () => {
+  it('does not call a status named in fail-on unknown, and stops on it', async () => {
+    const { result, log } = await run({ failOn: ['REJECTED', 'FAILED'], steps: [state('FAILED')] })
+    expect(result.outcome).toBe('failed')
+    expect(log.text('warning')).toBe('')
+  })
+})
+
 describe('waitForStatus and the deadline', () => {
   it('shortens the last pause so that a last check comes just before the deadline', async () => {
     const { result, clock, calls, info, elapsed } = await run({

@@ -84,7 +84,7 @@ export const CLOUDS: Record<CloudProvider, Cloud> = {
     sameId: (asked, answered) => asked === answered,
     failureAdvice: {
       REJECTED:
-        'AWS could not connect the interface endpoint to the Atlas endpoint service: check that the endpoint was created for the service name Atlas shows, in the same region, then delete and recreate it.'
+        'AWS could not connect the interface endpoint to the Atlas endpoint service. Check that the interface endpoint was created for the endpoint service name Atlas shows, in the same AWS region and account; then delete and recreate it.'
     }
   },
   AZURE: {
@@ -114,7 +114,7 @@ export const CLOUDS: Record<CloudProvider, Cloud> = {
     sameId: (asked, answered) => decodeOnce(answered).toLowerCase() === asked.toLowerCase(),
     failureAdvice: {
       FAILED:
-        'Atlas could not accept the Azure private endpoint: check that it was created for the private link service Atlas shows, in the same region and subscription, then delete and recreate it.'
+        'Atlas could not accept the Azure private endpoint. Check that the private endpoint was created for the private link service Atlas shows, in the same Azure region and subscription; then delete and recreate it.'
     }
   },
   GCP: {
@@ -137,7 +137,7 @@ export const CLOUDS: Record<CloudProvider, Cloud> = {
     rulesField: 'endpoints',
     failureAdvice: {
       FAILED:
-        'Atlas could not accept the Google Cloud endpoint: check that every forwarding rule points at the service attachment Atlas shows, in the same region, then delete and recreate the failed ones.'
+        'Atlas could not accept the Google Cloud endpoint. Check that every forwarding rule points at the service attachment Atlas shows, in the same Google Cloud region and project; then delete and recreate the failed ones.'
     }
   }
 }

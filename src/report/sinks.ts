@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { debug, info, setFailed, setOutput, setSecret, summary, warning } from '@actions/core'
 import type { Log } from '../common/log.js'
 import { redact, registerSecret } from '../common/redact.js'
 import { inertLine, inertLines } from '../common/text.js'
@@ -21,12 +21,23 @@ export interface Sinks {
 }
 
 /** The part of @actions/core the sinks use (a recorder in unit tests). */
-export type RunnerCore = Pick<
-  typeof core,
-  'info' | 'warning' | 'debug' | 'setFailed' | 'setSecret' | 'setOutput'
-> & { summary: { addRaw(html: string): { write(): Promise<unknown> } } }
+export interface RunnerCore {
+  info: typeof info
+  warning: typeof warning
+  debug: typeof debug
+  setFailed: typeof setFailed
+  setSecret: typeof setSecret
+  setOutput: typeof setOutput
+  summary: { addRaw(html: string): { write(): Promise<unknown> } }
+}
 
-export function createSinks(runner: RunnerCore = core, env: NodeJS.ProcessEnv = process.env): Sinks {
+/**
+ * The runner's side, function by function: naming the whole @actions/core namespace as a value
+ * would keep all of it in the bundle (its OIDC client brings undici, about 500 KB).
+ */
+const RUNNER: RunnerCore = { info, warning, debug, setFailed, setSecret, setOutput, summary }
+
+export function createSinks(runner: RunnerCore = RUNNER, env: NodeJS.ProcessEnv = process.env): Sinks {
   const warning = (message: string, title?: string): void =>
     runner.warning(inertLines(message), title ? { title: inertLine(title) } : {})
   return {

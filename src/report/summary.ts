@@ -192,7 +192,7 @@ function settings(report: SummaryReport): string[] {
       : []),
     ['Waiting for', report.waitFor.length > 0 ? esc(report.waitFor.join(' or ')) : 'nothing: read once'],
     ['Fails on', report.failOn.length > 0 ? esc(report.failOn.join(', ')) : 'nothing (fail-on is empty)'],
-    ['Reads', String(report.result.attempts)],
+    ['Endpoint reads', String(report.result.attempts)],
     ['Elapsed', esc(`${(report.elapsedMs / 1000).toFixed(1)} s`)]
   ]
   return [
@@ -208,7 +208,8 @@ function settings(report: SummaryReport): string[] {
 function history(report: SummaryReport): string[] {
   const changes = report.result.history
   if (changes.length === 0) return []
-  const several = report.result.endpoints.length > 1
+  // With clusters, a row may be about the endpoint or a cluster: say which.
+  const several = report.result.endpoints.length > 1 || (report.result.clusters?.length ?? 0) > 0
   const shown = changes.slice(0, MAX_HISTORY_ROWS)
   const rows = shown.map(change => {
     const cells = [

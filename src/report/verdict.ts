@@ -82,7 +82,7 @@ export function verdict(report: VerdictInput): { mark: Mark; text: string } {
         mark: 'passed',
         text:
           total > 1
-            ? `Passed: all ${total} ${cloud.noun}s reached ${target}${clustersReady}; ${next} may go on`
+            ? `Passed: ${total === 2 ? 'both' : `all ${total}`} ${cloud.noun}s reached ${target}${clustersReady}; ${next} may go on`
             : `Passed: ${who} is ${status}${clustersReady}; ${next} may go on`
       }
     case 'reported':
@@ -129,7 +129,7 @@ export function verdict(report: VerdictInput): { mark: Mark; text: string } {
     case 'error':
       return result.error instanceof MistypedIdError
         ? { mark: 'blocked', text: `Blocked: an ID looks mistyped; ${next} should not go on` }
-        : { mark: 'blocked', text: `Could not read ${who}: ${next} should not go on` }
+        : { mark: 'blocked', text: `Could not read ${who}; ${next} should not go on` }
   }
 }
 
@@ -190,6 +190,6 @@ function verdictOfTheService(
     default:
       return result.error instanceof MistypedIdError
         ? { mark: 'blocked', text: `Blocked: an ID looks mistyped; ${next} should not go on` }
-        : { mark: 'blocked', text: `Could not list the endpoints: ${next} should not go on` }
+        : { mark: 'blocked', text: `Could not list the endpoints; ${next} should not go on` }
   }
 }

@@ -58,6 +58,7 @@ export function unreachableMessage(
 }
 
 export function reachedMessage(noun: string, endpoints: EndpointProgress[], target: string): string {
+  if (endpoints.length === 2) return `Both endpoints reached ${target}.`
   if (endpoints.length > 1) return `All ${endpoints.length} endpoints reached ${target}.`
   const last = endpoints[0]?.last
   const status = last?.notFound

@@ -231,7 +231,9 @@ class WaitRun {
     endpoint.last = state
     endpoint.seen = true
     this.recordChange(endpoint, previous, state)
-    if (!this.warnedUnknown && !this.options.knownStatuses.includes(state.status)) {
+    // A status the workflow named in wait-for or fail-on is known to it, whatever the cloud.
+    const named = waitFor.includes(state.status) || this.options.failOn.includes(state.status)
+    if (!this.warnedUnknown && !named && !this.options.knownStatuses.includes(state.status)) {
       this.warnedUnknown = true
       log.warning(
         `Atlas reported the status ${quote(state.status)}, which this version of the action does not know. It is reported as is${waitFor.length > 0 ? `; the step keeps waiting for ${this.target}` : ''}.`,
@@ -338,12 +340,13 @@ class WaitRun {
         log.info(`${this.at()} cluster ${cluster.name}: ${verdict.why}; stopping.`)
         throw new RunEnded(this.endByCluster(failureOf(cluster, verdict)))
       }
+      // The verdict's why already names the cluster ("cluster Cluster0 is UPDATING; …").
       const said =
         verdict.kind === 'ready'
-          ? `${state.stateName}, and its private connection string lists the ${this.several ? 'endpoints' : 'endpoint'}: ready`
-          : `${verdict.why}`
+          ? `cluster ${cluster.name} is ${state.stateName}, and its private connection string lists the ${this.several ? 'endpoints' : 'endpoint'}: ready`
+          : verdict.why
       const next = readOnce ? '; read once (no wait-for)' : verdict.kind === 'ready' ? '' : this.pauseNote()
-      log.info(`${this.at()} cluster ${cluster.name}: ${said}${next}.`)
+      log.info(`${this.at()} ${said}${next}.`)
     }
   }
 
@@ -386,7 +389,7 @@ class WaitRun {
     const status = state.notFound ? DELETED : state.status
     const before = previous?.notFound ? DELETED : previous?.status
     if (before !== status || previous?.deleteRequested !== state.deleteRequested) {
-      const shown = state.deleteRequested ? `${status} (delete requested)` : status
+      const shown = state.deleteRequested && status !== DELETED ? `${status} (delete requested)` : status
       this.record.history.push({
         atMs: this.options.deadline.elapsed(),
         endpointId: endpoint.id,
@@ -412,7 +415,9 @@ class WaitRun {
     if (proof.kind === 'listing') this.record.service = proof.service
     const checked = this.endpoints.map(endpoint => endpoint.id)
     for (const endpoint of unproven) {
-      const state = this.unproven.get(endpoint) as EndpointState
+      // A confirmed deletion keeps what was last known of the request for it.
+      const claim = this.unproven.get(endpoint) as EndpointState
+      const state = { ...claim, deleteRequested: endpoint.last?.deleteRequested ?? false }
       const verdict = deletionVerdict(endpoint, proof, checked, deletion.endpointServiceId)
       if (verdict.kind === 'still-listed') {
         endpoint.reached = false
