@@ -91,7 +91,7 @@ describe('ready to connect', () => {
     )
     expect(decoded(result.summary)).toContain('Clusters')
     expect(result.stdout).toMatch(
-      /cluster Cluster0: IDLE, and its private connection string lists the endpoint: ready/
+      /cluster Cluster0 is IDLE, and its private connection string lists the endpoint: ready/
     )
   })
 
@@ -145,6 +145,21 @@ describe('ready to connect', () => {
     expect(result.exitCode).toBe(1)
     expect(result.durationMs).toBeLessThan(10_000)
     expect(headline(result)).toBe(`❌ Blocked: ${words}; the deploy should not go on`)
+  })
+
+  it('fails on a Flex cluster: its private endpoints are not dedicated-cluster endpoints', async () => {
+    const result = await run(
+      [{ id: A, script: [{ status: 'AVAILABLE' }] }],
+      [{ name: 'Small0', kind: 'flex' }],
+      { 'cluster-name': 'Small0', 'timeout-seconds': '30' }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(
+      /Small0 is a Flex cluster, which the project's private endpoints do not serve/
+    )
+    expect(headline(result)).toBe(
+      '❌ Blocked: cluster Small0 is not a dedicated cluster, which private endpoints serve; the deploy should not go on'
+    )
   })
 
   it('waits for two clusters, one late, and chooses the shard-optimized string of a sharded one', async () => {

@@ -281,6 +281,29 @@ describe('several endpoints, end to end', () => {
     expect(result.outputs.attempts).toBe('4')
   })
 
+  it('never sends more reads than RateLimit-Remaining allows: spreads them over the interval, saying so once', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `vpce-${i.toString(16).padStart(17, '0')}`)
+    const limited = { 'RateLimit-Limit': '100', 'RateLimit-Remaining': '3' }
+    const result = await run(
+      ids.map(id => ({
+        id,
+        script: [
+          { status: 'PENDING', headers: limited },
+          { status: 'AVAILABLE', headers: limited }
+        ]
+      })),
+      { 'endpoint-id': ids.join('\n'), 'interval-seconds': '2', 'timeout-seconds': '30' }
+    )
+    expect(result.exitCode).toBe(0)
+    const notes = result.stdout.split('\n').filter(line => /RateLimit-Remaining/.test(line))
+    expect(notes).toHaveLength(1)
+    // The second check's reads, which start once Atlas has said 3 are left, are spread out.
+    const second = reads()
+      .filter(r => r.status === 200)
+      .slice(10, 20)
+    expect(second.at(-1)!.at - second[0].at).toBeGreaterThanOrEqual(1_000)
+  })
+
   it('checks 50 endpoints with long Atlas messages within the 1 MiB summary limit, one row each', async () => {
     const ids = Array.from({ length: 50 }, (_, i) => `vpce-${i.toString(16).padStart(17, '0')}`)
     // Every character escapes to several bytes in the summary; Atlas's text is shortened per cell.

@@ -120,6 +120,27 @@ describe('DELETED needs corroboration', () => {
     expect(headline(result)).toBe('❌ Blocked: an ID looks mistyped; the teardown should not go on')
   })
 
+  it('fails a teardown on a missing endpoint service 1 character away from one the project has', async () => {
+    // The step is given a service ID that does not exist; the project has one 1 character away.
+    const near = '6a1b2c3d4e5f6a7b8c9d0e1e'
+    const result = await run(
+      [{ id: A, script: [{ status: 'AVAILABLE' }] }],
+      { 'endpoint-id': A, 'wait-for': 'DELETED', 'private-link-id': near },
+      { otherServices: [] }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain(
+      `Atlas has no endpoint service ${near}; the project has the endpoint service 6a1b2c3d4e5f6a7b8c9d0e1f. Is endpoint-service-id mistyped?`
+    )
+    // The endpoint's 404, the service's 404, the project and its services: 3 more than the read.
+    expect(authorized().map(r => `${r.target} ${r.status}`)).toEqual([
+      'endpoint 404',
+      'listing 404',
+      'project 200',
+      'services 200'
+    ])
+  })
+
   it('passes a never-seen endpoint with no near ID, with a warning and a note in the summary', async () => {
     const result = await run([{ id: A, script: [{ status: 'AVAILABLE' }] }], {
       'endpoint-id': C,
