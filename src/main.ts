@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
 import { AtlasClient } from './atlas/client.js'
-import { ClusterReader } from './atlas/clusters.js'
 import { signIn } from './auth/sign-in.js'
 import { DELETED } from './common/clouds.js'
 import { Deadline, systemClock } from './common/clock.js'
@@ -15,7 +14,8 @@ import { stepOutputs } from './report/outputs.js'
 import { createSinks } from './report/sinks.js'
 import { renderInputErrorSummary, renderSummary } from './report/summary.js'
 import { checkEndpoints } from './wait/check.js'
-import { watchClusters } from './wait/clusters.js'
+import type { ClusterWatch } from './wait/clusters.js'
+import type { Authenticator } from './auth/authenticator.js'
 import { ReadScheduler } from './wait/scheduler.js'
 import type { WaitResult } from './wait/wait.js'
 
@@ -87,27 +87,14 @@ export async function run(): Promise<void> {
     log,
     now: systemClock.now
   })
-  const clusters =
-    settings.clusterNames.length > 0
-      ? new ClusterReader({
-          ...settings,
-          send: (url, init) => auth.send(url, init),
-          credentialKind: auth.kind,
-          now: systemClock.now,
-          log
-        })
-      : undefined
-  if (clusters?.movedToV2)
-    log.info(
-      `The clusters are read from ${clusters.root}: the v1.0 API has no cluster resource with private-endpoint connection strings.`
-    )
+  const clusters = settings.clusterNames.length > 0 ? await watchTheClusters(settings, auth) : undefined
   let result: WaitResult
   try {
     result = await checkEndpoints({
       ...settings,
       atlas,
       scheduler,
-      clusters: clusters ? watchClusters(clusters, settings.clusterNames, settings.cloud) : undefined,
+      clusters,
       knownStatuses: settings.cloud.statuses,
       noun: settings.cloud.noun,
       advice: settings.cloud.failureAdvice,
@@ -140,6 +127,29 @@ export async function run(): Promise<void> {
   }
   conclude(result)
   cancel.stop()
+}
+
+/**
+ * The clusters cluster-name names, read through the run's credential. Loaded only then: a run
+ * without clusters never loads their reader, parser and judge.
+ */
+async function watchTheClusters(settings: Settings, auth: Authenticator): Promise<ClusterWatch> {
+  const [{ ClusterReader }, { watchClusters }] = await Promise.all([
+    import('./atlas/clusters.js'),
+    import('./wait/cluster-watch.js')
+  ])
+  const reader = new ClusterReader({
+    ...settings,
+    send: (url, init) => auth.send(url, init),
+    credentialKind: auth.kind,
+    now: systemClock.now,
+    log
+  })
+  if (reader.movedToV2)
+    log.info(
+      `The clusters are read from ${reader.root}: the v1.0 API has no cluster resource with private-endpoint connection strings.`
+    )
+  return watchClusters(reader, settings.clusterNames, settings.cloud)
 }
 
 /** The last line of the log: the answer, and a failed step when the deploy should not go on. */

@@ -9,8 +9,9 @@ import {
 } from '../../src/common/errors.js'
 import type { ServiceRead } from '../../src/atlas/client.js'
 import type { DeletionReads } from '../../src/wait/deletion.js'
-import { entryListing, judgeCluster, type ClusterState } from '../../src/atlas/cluster.js'
-import { ClusterNotFoundError } from '../../src/atlas/clusters.js'
+import type { ClusterState } from '../../src/atlas/cluster.js'
+import { ClusterNotFoundError, type ClusterReader } from '../../src/atlas/clusters.js'
+import { watchClusters } from '../../src/wait/cluster-watch.js'
 import { ClusterFailure, type ClusterWatch } from '../../src/wait/clusters.js'
 import { clockTime, FINAL_CHECK_MARGIN_MS, waitForStatus, type WaitOptions } from '../../src/wait/wait.js'
 import { FakeClock, recordingLog } from '../helpers/fake-clock.js'
@@ -546,18 +547,17 @@ describe('waitForStatus with clusters (cluster-name)', () => {
 
   function watch(states: (ClusterState | Error)[], names = ['Cluster0'], near?: string) {
     const calls: string[] = []
-    const clusters: ClusterWatch = {
-      names,
-      read: async name => {
+    // The real watch, over a scripted reader.
+    const reader = {
+      readCluster: async (name: string): Promise<ClusterState> => {
         const step = states[Math.min(calls.filter(c => c === name).length, states.length - 1)]
         calls.push(name)
         if (step instanceof Error) throw step
         return { ...step, name }
       },
-      judge: (state, ids) => judgeCluster(state, ids, CLOUDS.AWS),
-      entryFor: (state, ids) => entryListing(state, ids, 'AWS'),
-      nearName: async () => near
+      listClusterNames: async () => (near ? [near] : [])
     }
+    const clusters: ClusterWatch = watchClusters(reader as unknown as ClusterReader, names, CLOUDS.AWS)
     return { clusters, calls }
   }
 

@@ -3,16 +3,10 @@ import DigestClient from 'digest-fetch'
 import { AtlasApiError } from '../common/errors.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import { headerRecord } from '../http/node-http.js'
-import type { DigestChallenge } from './digest-challenge.js'
-
-type ChallengeParser = typeof import('./digest-challenge.js')
-/** Loaded when the first 401 arrives: a run that never gets one (a service account) never loads it. */
-let challengeParser: ChallengeParser | undefined
-
-async function loadChallengeParser(): Promise<ChallengeParser> {
-  challengeParser ??= await import('./digest-challenge.js')
-  return challengeParser
-}
+// Imported as usual: this file is itself in the API key's chunk (sign-in.ts imports it only for
+// an API key run), and every such run reads a challenge first, so a chunk of its own for the
+// parser would only add a file to load.
+import { chooseDigestChallenge, type DigestChallenge } from './digest-challenge.js'
 
 /**
  * digest-fetch 3.1.1, made correct for a client that polls.
@@ -78,7 +72,6 @@ export class StrictDigestClient extends DigestClient {
     if (challenge === null) return first
     // A fresh challenge: either our first request had none, or the server refused our nonce
     // (expired, `stale`, or single-use). Answer it once; its 401 is the one that counts.
-    await loadChallengeParser()
     this.parseAuth(challenge)
     const second = await this.send(target, this.addAuth(target, options))
     if (second.status === 401) this.hasAuth = false
@@ -88,15 +81,11 @@ export class StrictDigestClient extends DigestClient {
   /**
    * Takes the strongest Digest challenge offered as the one to answer, with a fresh client
    * nonce and the request count starting over; throws when no Digest challenge is supported.
-   * `fetch` loads the challenge parser before it calls this.
    */
   override parseAuth(header: string | null): void {
     this.hasAuth = false
     this.challenge = undefined
-    if (challengeParser === undefined) {
-      throw new Error('The Digest challenge parser is loaded by fetch() before a challenge is read.')
-    }
-    const choice = challengeParser.chooseDigestChallenge(header ?? '')
+    const choice = chooseDigestChallenge(header ?? '')
     if (!choice.ok) throw unsupported(choice.offered)
     this.challenge = choice.challenge
     this.digest.nc = 0

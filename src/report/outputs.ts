@@ -1,5 +1,4 @@
 import type { EndpointState } from '../atlas/client.js'
-import { connectionStringFor } from '../atlas/cluster.js'
 import { DELETED } from '../common/clouds.js'
 import { Output } from '../common/constants.js'
 import { shorten } from '../common/text.js'
@@ -57,7 +56,7 @@ function clusterOutputs(result: WaitResult): Record<Output.ConnectionString | Ou
   const clusters = result.clusters ?? []
   const first = clusters[0]
   return {
-    [Output.ConnectionString]: first?.ready && first.entry ? connectionStringFor(first.entry) : '',
+    [Output.ConnectionString]: first?.ready ? first.connection : '',
     [Output.Clusters]: JSON.stringify(
       clusters.map(cluster => ({
         name: cluster.name,

@@ -1,4 +1,3 @@
-import { connectionStringFor } from '../atlas/cluster.js'
 import type { ApiVersion } from '../common/constants.js'
 import { escapeForSummary as esc, shorten } from '../common/text.js'
 import { adviceFor, ADVICE, type Advice } from './advice.js'
@@ -158,7 +157,7 @@ function clusterTable(report: SummaryReport): string[] {
             : report.waitFor.length === 0
               ? 'ℹ️'
               : '⏳'
-    const string = cluster.entry ? connectionStringFor(cluster.entry) : ''
+    const string = cluster.connection
     const waiting =
       cluster.verdict?.kind === 'waiting' || cluster.verdict?.kind === 'failed' ? cluster.verdict.why : ''
     const cells = [

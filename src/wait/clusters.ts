@@ -1,25 +1,12 @@
-import {
-  entryListing,
-  judgeCluster,
-  type ClusterState,
-  type ClusterVerdict,
-  type PrivateEndpointEntry
-} from '../atlas/cluster.js'
-import {
-  ClusterNotFoundError,
-  missingCluster,
-  NotDedicatedClusterError,
-  type ClusterReader
-} from '../atlas/clusters.js'
-import type { Cloud } from '../common/clouds.js'
-import { nearest } from '../common/edit-distance.js'
+import type { ClusterState, ClusterVerdict, PrivateEndpointEntry } from '../atlas/cluster.js'
 import type { StatusChange } from './progress.js'
 
 /**
  * Clusters as the second kind of resource the wait reads (issue 16): once every endpoint has
  * arrived, each named cluster is read every check until it is IDLE, not paused, and lists the
  * endpoints in a private connection string. The cluster brings its own reader and judge (from
- * src/atlas); this module keeps what the wait knows of each cluster and says how one failed.
+ * src/atlas, put together in cluster-watch.ts, which a run loads only when cluster-name names
+ * clusters); this module keeps what the wait knows of each cluster and says how one failed.
  */
 
 /** What is known of one cluster so far. */
@@ -30,6 +17,8 @@ export interface ClusterProgress {
   verdict?: ClusterVerdict
   /** The entry of `connectionStrings.privateEndpoint` that lists the endpoints, when there is one. */
   entry?: PrivateEndpointEntry
+  /** That entry's string to connect with (shard-optimized SRV, else SRV, else standard); '' when none. */
+  connection: string
   ready: boolean
   /** When it was first found ready, in milliseconds since the step started. */
   readyAtMs?: number
@@ -43,26 +32,14 @@ export interface ClusterWatch {
   judge: (state: ClusterState, endpointIds: string[]) => ClusterVerdict
   /** The entry that lists every endpoint this step checks, whatever the cluster's state. */
   entryFor: (state: ClusterState, endpointIds: string[]) => PrivateEndpointEntry | undefined
-  /** The project's cluster whose name is nearest to a missing one (undefined when none, or the list cannot be read). */
-  nearName: (name: string) => Promise<string | undefined>
-}
-
-/** The watch over the named clusters, through the reader (and its Digest challenge or token) the run already has. */
-export function watchClusters(reader: ClusterReader, names: string[], cloud: Cloud): ClusterWatch {
-  return {
-    names,
-    read: name => reader.readCluster(name),
-    judge: (state, endpointIds) => judgeCluster(state, endpointIds, cloud),
-    entryFor: (state, endpointIds) => entryListing(state, endpointIds, cloud.provider),
-    // A listing Atlas refuses (some projects answer 400 for flex clusters) only means no near name.
-    nearName: async name => {
-      try {
-        return nearest(name, await reader.listClusterNames())
-      } catch {
-        return undefined
-      }
-    }
-  }
+  /** The string a deploy connects with, from an entry. */
+  connectionFor: (entry: PrivateEndpointEntry) => string
+  /**
+   * A read that failed for good because of the cluster itself (not found, with a near name
+   * when the project has one; or a kind private endpoints do not serve) as the ClusterFailure
+   * the run ends with; any other error unchanged.
+   */
+  failureOf: (error: unknown, cluster: ClusterProgress) => Promise<unknown>
 }
 
 /** Why a cluster stops the run: it cannot become ready, or it is not there. */
@@ -94,25 +71,6 @@ export function failureOf(
 }
 
 /**
- * A cluster read that failed for good because of the cluster itself (not found, or of a kind
- * private endpoints do not serve), as the failure the run ends with; any other error is
- * returned unchanged.
- */
-export async function clusterReadFailure(
-  error: unknown,
-  cluster: ClusterProgress,
-  watch: ClusterWatch
-): Promise<unknown> {
-  if (error instanceof NotDedicatedClusterError) return failureOf(cluster, error.verdict)
-  if (error instanceof ClusterNotFoundError) {
-    const near = await watch.nearName(cluster.name)
-    const { why, advice } = missingCluster(cluster.name, near)
-    return new ClusterFailure(`${why}. ${advice}`, cluster, 'missing')
-  }
-  return error
-}
-
-/**
  * Takes one answer about a cluster: judged against the endpoints, kept, and, when what it says
  * changed, added to the history. Returns the verdict.
  */
@@ -128,6 +86,7 @@ export function recordClusterRead(
   cluster.last = state
   cluster.verdict = verdict
   cluster.entry = watch.entryFor(state, endpointIds)
+  cluster.connection = cluster.entry ? watch.connectionFor(cluster.entry) : ''
   const wasReady = cluster.ready
   cluster.ready = verdict.kind === 'ready'
   if (cluster.ready && !wasReady) cluster.readyAtMs = at.atMs

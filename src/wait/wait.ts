@@ -7,7 +7,6 @@ import { quote, seconds } from '../common/text.js'
 import { deletionVerdict, proveDeletion, type DeletionReads } from './deletion.js'
 import { judge, type Goals } from './judge.js'
 import {
-  clusterReadFailure,
   ClusterFailure,
   failureOf,
   recordClusterRead,
@@ -92,7 +91,7 @@ class WaitRun {
   constructor(private readonly options: WaitOptions) {
     this.record = {
       endpoints: options.endpointIds.map(id => ({ id, reached: false })),
-      clusters: (options.clusters?.names ?? []).map(name => ({ name, ready: false })),
+      clusters: (options.clusters?.names ?? []).map(name => ({ name, ready: false, connection: '' })),
       history: [],
       notes: [],
       attempts: 0,
@@ -319,7 +318,7 @@ class WaitRun {
       if (settled.status === 'stopped') continue
       if (settled.status === 'rejected') {
         this.current = undefined
-        const failure = await clusterReadFailure(settled.reason, cluster, watch)
+        const failure = await watch.failureOf(settled.reason, cluster)
         if (readOnce && failure instanceof ClusterFailure) {
           log.warning(failure.message, 'Cluster')
           continue
