@@ -134,12 +134,10 @@ export async function run(): Promise<void> {
  * without clusters never loads their reader, parser and judge.
  */
 async function watchTheClusters(settings: Settings, auth: Authenticator): Promise<ClusterWatch> {
-  const [{ ClusterReader }, { watchClusters }] = await Promise.all([
-    import('./atlas/clusters.js'),
-    import('./wait/cluster-watch.js')
-  ])
-  const reader = new ClusterReader({
+  const { createClusterWatch } = await import('./wait/cluster-watch.js')
+  const { watch, reader } = createClusterWatch({
     ...settings,
+    names: settings.clusterNames,
     send: (url, init) => auth.send(url, init),
     credentialKind: auth.kind,
     now: systemClock.now,
@@ -149,7 +147,7 @@ async function watchTheClusters(settings: Settings, auth: Authenticator): Promis
     log.info(
       `The clusters are read from ${reader.root}: the v1.0 API has no cluster resource with private-endpoint connection strings.`
     )
-  return watchClusters(reader, settings.clusterNames, settings.cloud)
+  return watch
 }
 
 /** The last line of the log: the answer, and a failed step when the deploy should not go on. */

@@ -12,7 +12,7 @@ import type http from 'node:http'
 import { atlasError, sendError, type AtlasError } from './atlas-errors.js'
 import { clusterBody, projectBody, serviceBody, type ServedCluster } from './atlas-bodies.js'
 import { isCloudProvider, type CloudProvider } from './clouds.js'
-import { playStep } from './atlas-script.js'
+import { playStep, ScriptPlayer } from './atlas-script.js'
 import { checkGroup, pathParamError, type ProjectRoute } from './atlas-routes.js'
 import type { ClusterStateStep, ClusterStep, StandinOptions, Step } from './atlas-types.js'
 
@@ -29,45 +29,18 @@ export interface ServiceView {
   gone: boolean
 }
 
-/** A script of any kind of step, played one request at a time; the last step answers forever. */
-class Player<T extends { times?: number }> {
-  private index = 0
-  private uses = 0
-  constructor(private steps: T[]) {}
-
-  replace(steps: T[]): void {
-    this.steps = steps
-    this.index = 0
-    this.uses = 0
-  }
-
-  peek(): T {
-    return this.steps[Math.min(this.index, this.steps.length - 1)]
-  }
-
-  next(): T {
-    const step = this.peek()
-    this.uses += 1
-    if (this.index < this.steps.length - 1 && this.uses >= (step.times ?? 1)) {
-      this.index += 1
-      this.uses = 0
-    }
-    return step
-  }
-}
-
 interface Cluster {
   served: ServedCluster
-  player: Player<ClusterStep>
+  player: ScriptPlayer<ClusterStep>
 }
 
 const PAGE_SIZE_MAX = 500
 
 export class ProjectResources {
   private readonly clusters: Cluster[]
-  private readonly project: Player<Step>
-  private readonly listing: Player<Step>
-  private readonly services: Player<Step>
+  private readonly project: ScriptPlayer<Step>
+  private readonly listing: ScriptPlayer<Step>
+  private readonly services: ScriptPlayer<Step>
 
   constructor(
     private readonly options: StandinOptions,
@@ -78,11 +51,11 @@ export class ProjectResources {
     const serving: ClusterStep[] = [{ stateName: 'IDLE', privateEndpoints: [{ endpoints: endpointIds }] }]
     this.clusters = (options.clusters ?? []).map((spec, index) => ({
       served: { spec, index, groupId: options.projectId, cloud },
-      player: new Player(spec.script ?? serving)
+      player: new ScriptPlayer(spec.script ?? serving)
     }))
-    this.project = new Player(options.projectScript ?? [{ status: 'OK' }])
-    this.listing = new Player(options.clusterListScript ?? [{ status: 'OK' }])
-    this.services = new Player(options.servicesScript ?? [{ status: 'OK' }])
+    this.project = new ScriptPlayer(options.projectScript ?? [{ status: 'OK' }])
+    this.listing = new ScriptPlayer(options.clusterListScript ?? [{ status: 'OK' }])
+    this.services = new ScriptPlayer(options.servicesScript ?? [{ status: 'OK' }])
   }
 
   /** Replaces one cluster's script from the next read on. */

@@ -12,24 +12,27 @@ export interface Rendered {
   contentType: string
 }
 
-/** A script and where it is: each step answers `times` requests, the last one answers forever. */
-export class ScriptPlayer {
+/**
+ * A script and where it is: each step answers `times` requests, the last one answers forever.
+ * Endpoints, services, the project and clusters each play one (of their own kind of step).
+ */
+export class ScriptPlayer<T extends { times?: number } = Step> {
   private index = 0
   private uses = 0
-  constructor(private steps: Step[]) {}
+  constructor(private steps: T[]) {}
 
-  replace(steps: Step[]): void {
+  replace(steps: T[]): void {
     this.steps = steps
     this.index = 0
     this.uses = 0
   }
 
   /** The step the next request gets, without using it. */
-  peek(): Step {
+  peek(): T {
     return this.steps[Math.min(this.index, this.steps.length - 1)]
   }
 
-  next(): Step {
+  next(): T {
     const step = this.peek()
     this.uses += 1
     if (this.index < this.steps.length - 1 && this.uses >= (step.times ?? 1)) {

@@ -1,9 +1,7 @@
 import type { Cloud } from '../common/clouds.js'
 import { USER_AGENT, V2_VERSION, type ApiVersion } from '../common/constants.js'
-import { AtlasApiError, TransientError } from '../common/errors.js'
 import type { Log } from '../common/log.js'
-import { endSentence, oneLine, quote } from '../common/text.js'
-import { retryAfterMs } from '../http/retry-after.js'
+import { oneLine, quote } from '../common/text.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import {
   notFoundState,
@@ -14,12 +12,11 @@ import {
   type ServiceState
 } from './endpoint.js'
 import {
+  answerFailure,
   ATLAS_ERROR_CODE,
-  describeAnswer,
   hint,
   NEVER_DELETED_CODES,
   readErrorBody,
-  safeOrigin,
   type HintContext
 } from './errors.js'
 import { ResponseFormatError } from '../common/errors.js'
@@ -191,29 +188,12 @@ export class AtlasClient {
 
   /** The error for an answer other than 200. */
   private failure(response: BufferedResponse, text: string): Error {
-    const body = readErrorBody(text, response.headers)
-    const answer = describeAnswer(response.status, body)
-    if (response.status === 429 || response.status >= 500) {
-      return new TransientError(
-        endSentence(`Atlas answered ${answer}`),
-        retryAfterMs(response.headers.get('retry-after'), this.options.now()),
-        response.status === 429
-      )
-    }
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location')
-      const where = location ? ` to ${quote(safeOrigin(location, this.serviceUrl), 100)}` : ''
-      return new AtlasApiError(
-        `Atlas answered HTTP ${response.status}, a redirect${where}. The action does not follow redirects, so that credentials are never sent anywhere but base-url. Check base-url: it should be the API root itself, e.g. https://cloud.mongodb.com/api/atlas/v2.`,
-        response.status,
-        undefined
-      )
-    }
-    return new AtlasApiError(
-      `${endSentence(`Atlas answered ${answer}`)} ${hint(response.status, body.errorCode, this.options)}`,
-      response.status,
-      body.errorCode
-    )
+    return answerFailure(response, readErrorBody(text, response.headers), {
+      now: this.options.now(),
+      base: this.serviceUrl,
+      subject: '',
+      hint: (status, code) => hint(status, code, this.options)
+    })
   }
 
   /** One warning per run when Atlas says, in headers, that this API is going away. */

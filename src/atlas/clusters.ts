@@ -6,19 +6,18 @@
  */
 import type { Cloud } from '../common/clouds.js'
 import { USER_AGENT, type ApiVersion } from '../common/constants.js'
-import { AtlasApiError, ResponseFormatError, TransientError } from '../common/errors.js'
+import { AtlasApiError, ResponseFormatError } from '../common/errors.js'
 import type { Log } from '../common/log.js'
-import { endSentence, oneLine, quote } from '../common/text.js'
-import { retryAfterMs } from '../http/retry-after.js'
+import { oneLine, quote } from '../common/text.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import { notDedicated, parseCluster, type ClusterState, type ClusterVerdict } from './cluster.js'
 import { parseJson } from './endpoint.js'
 import {
+  answerFailure,
   describeAnswer,
   hint,
   PROJECT_NOT_FOUND_CODES,
   readErrorBody,
-  safeOrigin,
   type AtlasErrorBody,
   type HintContext
 } from './errors.js'
@@ -172,28 +171,12 @@ export class ClusterReader {
 
   /** The error for an answer other than 200 that is not about the cluster's existence or kind. */
   private failure(response: BufferedResponse, body: AtlasErrorBody): Error {
-    const answer = describeAnswer(response.status, body)
-    if (response.status === 429 || response.status >= 500) {
-      return new TransientError(
-        endSentence(`Atlas answered ${answer}`),
-        retryAfterMs(response.headers.get('retry-after'), this.options.now()),
-        response.status === 429
-      )
-    }
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location')
-      const where = location ? ` to ${quote(safeOrigin(location, this.root), 100)}` : ''
-      return new AtlasApiError(
-        `Atlas answered HTTP ${response.status} to a cluster read, a redirect${where}. The action does not follow redirects, so that credentials are never sent anywhere but base-url. Check base-url: it should be the API root itself, e.g. https://cloud.mongodb.com/api/atlas/v2.`,
-        response.status,
-        undefined
-      )
-    }
-    return new AtlasApiError(
-      `${endSentence(`Atlas answered ${answer} to a cluster read`)} ${this.hint(response.status, body.errorCode)}`,
-      response.status,
-      body.errorCode
-    )
+    return answerFailure(response, body, {
+      now: this.options.now(),
+      base: this.root,
+      subject: ' to a cluster read',
+      hint: (status, code) => this.hint(status, code)
+    })
   }
 
   private hint(status: number, code: string | undefined): string {

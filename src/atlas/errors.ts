@@ -4,6 +4,10 @@
  * person can do about it, with the right role for the API and the right IDs for the cloud.
  */
 import type { Cloud } from '../common/clouds.js'
+import { AtlasApiError, TransientError } from '../common/errors.js'
+import { endSentence } from '../common/text.js'
+import { retryAfterMs } from '../http/retry-after.js'
+import type { BufferedResponse } from '../http/transport.js'
 import { V2_VERSION, type ApiVersion } from '../common/constants.js'
 import { oneLine, quote } from '../common/text.js'
 
@@ -130,4 +134,46 @@ export function safeOrigin(location: string, base: string): string {
   } catch {
     return oneLine(location, 60)
   }
+}
+
+/**
+ * The error for an answer other than 200, whatever was read: 429 and 5xx are transient (with
+ * the server's Retry-After), a redirect is never followed (its target's origin is named), and
+ * anything else stops the run with what Atlas said and the `hint` for it.
+ */
+export function answerFailure(
+  response: BufferedResponse,
+  body: AtlasErrorBody,
+  context: {
+    now: number
+    /** What a relative Location is resolved against. */
+    base: string
+    /** " to a cluster read", or '' for the endpoints. */
+    subject: string
+    hint: (status: number, code: string | undefined) => string
+  }
+): Error {
+  const { status } = response
+  const answer = describeAnswer(status, body)
+  if (status === 429 || status >= 500) {
+    return new TransientError(
+      endSentence(`Atlas answered ${answer}`),
+      retryAfterMs(response.headers.get('retry-after'), context.now),
+      status === 429
+    )
+  }
+  if (status >= 300 && status < 400) {
+    const location = response.headers.get('location')
+    const where = location ? ` to ${quote(safeOrigin(location, context.base), 100)}` : ''
+    return new AtlasApiError(
+      `Atlas answered HTTP ${status}${context.subject}, a redirect${where}. The action does not follow redirects, so that credentials are never sent anywhere but base-url. Check base-url: it should be the API root itself, e.g. https://cloud.mongodb.com/api/atlas/v2.`,
+      status,
+      undefined
+    )
+  }
+  return new AtlasApiError(
+    `${endSentence(`Atlas answered ${answer}${context.subject}`)} ${context.hint(status, body.errorCode)}`,
+    status,
+    body.errorCode
+  )
 }

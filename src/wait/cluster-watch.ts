@@ -1,9 +1,10 @@
 import { connectionStringFor, entryListing, judgeCluster } from '../atlas/cluster.js'
 import {
   ClusterNotFoundError,
+  ClusterReader,
   missingCluster,
   NotDedicatedClusterError,
-  type ClusterReader
+  type ClusterReaderOptions
 } from '../atlas/clusters.js'
 import type { Cloud } from '../common/clouds.js'
 import { nearest } from '../common/edit-distance.js'
@@ -33,4 +34,16 @@ export function watchClusters(reader: ClusterReader, names: string[], cloud: Clo
       return new ClusterFailure(`${why}. ${advice}`, cluster, 'missing')
     }
   }
+}
+
+/**
+ * The reader and the watch together, for main.ts: one dynamic import brings the whole cluster
+ * side (one chunk, not two that would each carry the parser).
+ */
+export function createClusterWatch(options: ClusterReaderOptions & { names: string[] }): {
+  watch: ClusterWatch
+  reader: ClusterReader
+} {
+  const reader = new ClusterReader(options)
+  return { watch: watchClusters(reader, options.names, options.cloud), reader }
 }
