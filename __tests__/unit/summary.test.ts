@@ -10,7 +10,9 @@ import {
 } from '../../src/common/errors.js'
 import { escapeForSummary as esc } from '../../src/common/text.js'
 import { ADVICE, adviceFor, type Advice } from '../../src/report/advice.js'
+import { forgetSecrets, registerSecret } from '../../src/common/redact.js'
 import {
+  breakable,
   MAX_SUMMARY_BYTES,
   renderInputErrorSummary,
   renderSummary,
@@ -360,5 +362,27 @@ describe('renderInputErrorSummary', () => {
     expect(whatToDo(html)).toEqual([
       { text: ADVICE.input.text, href: `${LINKS.readme}#${ADVICE.input.section}` }
     ])
+  })
+})
+
+describe('breakable: long runs wrap in a browser', () => {
+  it('puts <wbr> between escaped pieces of a long run, never inside a character reference', () => {
+    const html = breakable('<'.repeat(100))
+    expect(html.split('<wbr>')).toHaveLength(3)
+    for (const piece of html.split('<wbr>')) expect(piece).toMatch(/^(&#60;)+$/)
+    expect(breakable('short words stay as they are')).toBe(esc('short words stay as they are'))
+  })
+
+  it('redacts a credential before cutting the text into pieces', () => {
+    registerSecret('mdb_sa_sk_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh')
+    try {
+      const html = breakable(
+        `x${'y'.repeat(30)}mdb_sa_sk_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh${'z'.repeat(40)}`
+      )
+      expect(html.replace(/<wbr>/g, '')).not.toContain('AbCdEf')
+      expect(html.replace(/<wbr>/g, '')).toContain('&#42;&#42;&#42;')
+    } finally {
+      forgetSecrets()
+    }
   })
 })

@@ -1,4 +1,5 @@
 import type { ApiVersion } from '../common/constants.js'
+import { redact } from '../common/redact.js'
 import { escapeForSummary as esc, shorten } from '../common/text.js'
 import { adviceFor, ADVICE, type Advice } from './advice.js'
 import { clockTime, type WaitResult } from '../wait/wait.js'
@@ -72,6 +73,29 @@ function explanation(result: WaitResult, advice: Advice | undefined): string | u
   return advice ? result.message.replace(` ${advice.text}`, '').replace(advice.text, '') : result.message
 }
 
+/** A run of visible characters longer than this gets a line-break opportunity every BREAK_EVERY. */
+const LONGEST_RUN = 60
+const BREAK_EVERY = 40
+
+/**
+ * Escaped text that a browser can wrap: GitHub's summary keeps no style attribute, so a long
+ * run without spaces (a hostile message, a connection string) would otherwise stretch its
+ * table past the page. `<wbr>` goes between escaped pieces, never inside a character reference.
+ */
+export function breakable(text: string): string {
+  // Redacted whole first: a credential cut into pieces could no longer be found in them.
+  return redact(text)
+    .split(/(\s+)/)
+    .map(part =>
+      part.length <= LONGEST_RUN
+        ? esc(part)
+        : (part.match(new RegExp(`[\\s\\S]{1,${BREAK_EVERY}}`, 'gu')) ?? [])
+            .map(piece => esc(piece))
+            .join('<wbr>')
+    )
+    .join('')
+}
+
 /** The endpoint service's own word, when it was read and is not simply AVAILABLE. */
 function serviceLine(result: WaitResult): string[] {
   const service = result.service
@@ -127,7 +151,7 @@ function endpointTable(report: SummaryReport): string[] {
     ]
     const row = `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`
     if (!state?.errorMessage) return [row]
-    const message = esc(shorten(state.errorMessage, MAX_CELL_TEXT, 'in this summary'))
+    const message = breakable(shorten(state.errorMessage, MAX_CELL_TEXT, 'in this summary'))
     return [
       row,
       `<tr><td></td><td colspan="${header.length - 1}"><strong>Atlas says:</strong> ${message}</td></tr>`
@@ -165,7 +189,7 @@ function clusterTable(report: SummaryReport): string[] {
       `<code>${esc(cluster.name)}</code>`,
       esc(state ? `${state.stateName}${state.paused ? ' (paused)' : ''}` : 'not read'),
       cluster.ready ? 'yes' : 'no',
-      string ? `<code>${esc(string)}</code>` : '—',
+      string ? `<code>${breakable(string)}</code>` : '—',
       waiting ? esc(waiting) : '—'
     ]
     return `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`
