@@ -21,8 +21,8 @@ var errors = __webpack_require__(922);
 var redact = __webpack_require__(800);
 // EXTERNAL MODULE: ./src/common/text.ts
 var common_text = __webpack_require__(450);
-// EXTERNAL MODULE: ./src/http/node-http.ts + 1 modules
-var node_http = __webpack_require__(495);
+// EXTERNAL MODULE: ./src/http/node-http.ts
+var node_http = __webpack_require__(607);
 // EXTERNAL MODULE: ./src/http/retry-after.ts
 var retry_after = __webpack_require__(821);
 ;// CONCATENATED MODULE: ./src/auth/token-answer.ts

@@ -238,8 +238,8 @@ if (typeof(window) === "object") window.DigestFetch = DigestClient
 
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(922);
-// EXTERNAL MODULE: ./src/http/node-http.ts + 1 modules
-var node_http = __webpack_require__(495);
+// EXTERNAL MODULE: ./src/http/node-http.ts
+var node_http = __webpack_require__(607);
 // EXTERNAL MODULE: ./src/common/text.ts
 var common_text = __webpack_require__(450);
 ;// CONCATENATED MODULE: ./src/auth/digest-challenge.ts

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import https from 'node:https'
+import type https from 'node:https'
 import { ProxyFailure, type FetchLike } from './transport.js'
 
 /**
@@ -13,9 +13,20 @@ import { ProxyFailure, type FetchLike } from './transport.js'
  * It returns the small part of a Response this project uses: status, headers.get() and the
  * body as an async iterable of bytes (the transport reads it with a size limit).
  */
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true })
+const httpAgent = new http.Agent({ keepAlive: true })
+
+/**
+ * node:https (and with it TLS, X.509 and the rest of Node's crypto) is loaded when the first
+ * https request goes out, not at start: a run against an http base-url (a loopback stand-in)
+ * never needs it, and Node compiles each of those internal modules on first load.
+ */
+let secure: Promise<{ https: typeof https; agent: https.Agent }> | undefined
+function loadHttps(): Promise<{ https: typeof https; agent: https.Agent }> {
+  secure ??= import('node:https').then(({ default: https }) => ({
+    https,
+    agent: new https.Agent({ keepAlive: true })
+  }))
+  return secure
 }
 
 export interface NodeHttpOptions {
@@ -34,10 +45,12 @@ export interface NodeHttpOptions {
  * agent as `tunnelSignal` so that it drops the half-open connection to the proxy.
  */
 export function createNodeHttpFetch(options: NodeHttpOptions = {}): FetchLike {
-  return (url, init) =>
-    new Promise((resolve, reject) => {
-      const target = new URL(url)
-      const client = target.protocol === 'https:' ? https : http
+  return async (url, init) => {
+    const target = new URL(url)
+    const tls = target.protocol === 'https:' ? await loadHttps() : undefined
+    const client = tls ? tls.https : http
+    const defaultAgent = tls ? tls.agent : httpAgent
+    return new Promise((resolve, reject) => {
       const signal = init.signal ?? undefined
       if (signal?.aborted) return reject(signal.reason)
       let tunnelled = false
@@ -47,7 +60,7 @@ export function createNodeHttpFetch(options: NodeHttpOptions = {}): FetchLike {
           ...options.socket,
           method: init.method ?? 'GET',
           headers: headerRecord(init.headers),
-          agent: options.agent ?? agents[target.protocol as keyof typeof agents],
+          agent: options.agent ?? defaultAgent,
           signal,
           ...(options.proxy ? { tunnelSignal: signal } : {})
         },
@@ -79,6 +92,7 @@ export function createNodeHttpFetch(options: NodeHttpOptions = {}): FetchLike {
       // Token and revoke requests carry a form body; reads carry none.
       request.end(typeof init.body === 'string' ? init.body : undefined)
     })
+  }
 }
 
 /** node:http with Node's keep-alive agents: the direct path, used by every run without a proxy. */
