@@ -206,7 +206,7 @@ export async function measureWaitCounts(): Promise<Measured<WaitCount[]>> {
 
 /**
  * Issue 16's wait: 1 endpoint (AVAILABLE at its last check) and 2 clusters (the stand-in's
- * default: IDLE, serving every endpoint). A placeholder until clusters land: it runs only when
+ * default: IDLE, serving every endpoint). It runs only when
  * action.yml declares `cluster-name` and the stand-in serves clusters; it has no target yet.
  */
 export async function measureClusterWait(): Promise<Measured<WaitCount>> {

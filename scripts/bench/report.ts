@@ -325,7 +325,7 @@ function concurrencyRows({ concurrency }: Results): Row[] {
       })
     }
   }
-  const clusterMeasure = `Wait for 1 endpoint + ${WAIT_CLUSTERS.length} clusters, ${SIZES.polls} checks, ${at} (issue 16; placeholder, no target yet)`
+  const clusterMeasure = `Wait for 1 endpoint + ${WAIT_CLUSTERS.length} clusters, ${SIZES.polls} checks, ${at} (the clusters are read once the endpoint has arrived)`
   if (!concurrency.clusters.ok) rows.push(notMeasured(clusterMeasure, concurrency.clusters.reason))
   else {
     const wait = concurrency.clusters.value
