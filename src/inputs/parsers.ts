@@ -94,15 +94,7 @@ export function parseEndpointIds(
   const accepted = `${cloud.idHelp}, e.g. ${quote(cloud.idExample)}; several separated by commas or line breaks; or '*' for every endpoint of the endpoint service`
   required(name, value, accepted, alias)
   if (value === ALL_ENDPOINTS) return ALL_ENDPOINTS
-  // "a,\nb" (a comma at the end of each line of a YAML block) is one separator, not two.
-  const entries = value
-    .replace(/,[ \t]*\r?\n/g, '\n')
-    .split(/[,\n]/)
-    .map(entry => entry.trim())
-  if (entries.length > 1 && entries[entries.length - 1] === '') entries.pop() // a trailing comma or line break
-  if (entries.some(entry => entry === '')) {
-    throw new Error(`Input "${name}" has an empty entry among its IDs; give ${accepted}.`)
-  }
+  const entries = listEntries(name, value, 'IDs', accepted)
   if (entries.length > MAX_ENDPOINTS) {
     throw new Error(
       `Input "${name}" lists ${entries.length} endpoints; at most ${MAX_ENDPOINTS} are accepted.`
@@ -126,6 +118,23 @@ export function parseEndpointIds(
     throw new Error(`Input "${name}" lists ${quote(duplicate, 80)} more than once; give each endpoint once.`)
   }
   return ids
+}
+
+/**
+ * The entries of a list input: one per line or comma-separated, trimmed. "a,\nb" (a comma at
+ * the end of each line of a YAML block) is one separator, not two, and a trailing one is
+ * allowed; an empty entry anywhere else is an error.
+ */
+function listEntries(name: string, value: string, what: string, accepted: string): string[] {
+  const entries = value
+    .replace(/,[ \t]*\r?\n/g, '\n')
+    .split(/[,\n]/)
+    .map(entry => entry.trim())
+  if (entries.length > 1 && entries[entries.length - 1] === '') entries.pop()
+  if (entries.some(entry => entry === '')) {
+    throw new Error(`Input "${name}" has an empty entry among its ${what}; give ${accepted}.`)
+  }
+  return entries
 }
 
 /** Status names of any cloud (or DELETED), any case; the caller warns about another cloud's names. */
@@ -237,14 +246,7 @@ const MAX_CLUSTER_NAME_LENGTH = 64
 export function parseClusterNames(name: string, value: string): string[] {
   if (value.trim() === '') return []
   const accepted = `Atlas cluster names (letters, digits and "-", starting with a letter or digit, at most ${MAX_CLUSTER_NAME_LENGTH} characters), e.g. "Cluster0"; several separated by commas or line breaks, at most ${MAX_CLUSTERS}`
-  const entries = value
-    .replace(/,[ \t]*\r?\n/g, '\n')
-    .split(/[,\n]/)
-    .map(entry => entry.trim())
-  if (entries.length > 1 && entries[entries.length - 1] === '') entries.pop() // a trailing comma or line break
-  if (entries.some(entry => entry === '')) {
-    throw new Error(`Input "${name}" has an empty entry among its cluster names; give ${accepted}.`)
-  }
+  const entries = listEntries(name, value, 'cluster names', accepted)
   if (entries.length > MAX_CLUSTERS) {
     throw new Error(`Input "${name}" lists ${entries.length} clusters; at most ${MAX_CLUSTERS} are accepted.`)
   }
