@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: watchClusters
 
+// EXTERNAL MODULE: ./src/common/clouds.ts
+var clouds = __webpack_require__(707);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(922);
 // EXTERNAL MODULE: ./src/common/text.ts
@@ -20,6 +22,15 @@ var common_text = __webpack_require__(450);
 // EXTERNAL MODULE: ./src/atlas/endpoint.ts
 var endpoint = __webpack_require__(134);
 ;// CONCATENATED MODULE: ./src/atlas/cluster.ts
+/**
+ * One Atlas cluster as this action needs it (issue 16): its state, whether it is paused, and
+ * the private-endpoint connection strings it serves; and the judgement of whether it is ready
+ * for a deploy to connect through the endpoints this step checks. As with endpoints, nothing
+ * from the network gets past parseCluster unchecked: a body that is not the cluster becomes a
+ * ResponseFormatError saying what was found, and a connection string that could carry a
+ * credential, a line break or markup is refused rather than shortened or cleaned.
+ */
+
 
 
 
@@ -265,16 +276,7 @@ function bestEntry(entries, endpointIds, provider) {
 function sameEndpoint(listed, checked, provider) {
     if (provider === 'GCP')
         return listed === checked;
-    const decoded = /%2f/i.test(listed) ? safeDecode(listed) : listed;
-    return decoded.toLowerCase() === checked.toLowerCase();
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
+    return (0,clouds/* decodeOnce */.Bz)(listed).toLowerCase() === checked.toLowerCase();
 }
 /** "vpce-a", "vpce-a and vpce-b", "vpce-a, vpce-b and 3 more". */
 function listOf(ids) {
@@ -287,9 +289,12 @@ function listOf(ids) {
 
 // EXTERNAL MODULE: ./src/common/constants.ts
 var constants = __webpack_require__(952);
+// EXTERNAL MODULE: ./src/atlas/client.ts
+var client = __webpack_require__(960);
 // EXTERNAL MODULE: ./src/atlas/errors.ts
 var atlas_errors = __webpack_require__(492);
 ;// CONCATENATED MODULE: ./src/atlas/clusters.ts
+
 
 
 
@@ -333,10 +338,7 @@ class NotDedicatedClusterError extends errors/* AtlasApiError */.y1 {
         this.name = 'NotDedicatedClusterError';
     }
 }
-/** The v2 root of the same origin: `…/api/atlas/v1.0` becomes `…/api/atlas/v2` (v1.0 has no cluster resource in this form). */
-function v2RootOf(baseUrl) {
-    return baseUrl.replace(/\/api\/atlas\/v1\.0$/, '/api/atlas/v2');
-}
+
 class ClusterReader {
     options;
     /** The v2 API root the clusters are read from. */
@@ -346,7 +348,7 @@ class ClusterReader {
     announced = false;
     constructor(options) {
         this.options = options;
-        this.root = v2RootOf(options.baseUrl);
+        this.root = (0,client/* v2RootOf */.G)(options.baseUrl);
         this.movedToV2 = options.api === 'v1.0';
     }
     /** `{root}/groups/{groupId}/clusters/{clusterName}`, each segment encoded once. */
@@ -433,16 +435,11 @@ class ClusterReader {
     announceDeprecation(headers) {
         if (this.announced || !this.options.log)
             return;
-        const deprecation = headers.get('deprecation');
-        const sunset = headers.get('sunset');
-        if (deprecation === null && sunset === null)
+        const announced = (0,atlas_errors/* announcedEnd */.jk)(headers);
+        if (announced === undefined)
             return;
         this.announced = true;
-        const parts = [
-            deprecation !== null ? `deprecated (Deprecation: ${(0,common_text/* quote */.hD)((0,common_text/* oneLine */.TN)(deprecation, 100))})` : '',
-            sunset !== null ? `to be removed on ${(0,common_text/* quote */.hD)((0,common_text/* oneLine */.TN)(sunset, 100))} (Sunset)` : ''
-        ].filter(Boolean);
-        this.options.log.warning(`Atlas announced that version ${CLUSTER_VERSION} of the cluster resource, which this release of the action reads, is ${parts.join(' and ')}. The step still works today; update the action to its latest release.`, 'Atlas API deprecation');
+        this.options.log.warning(`Atlas announced that version ${CLUSTER_VERSION} of the cluster resource, which this release of the action reads, is ${announced}. The step still works today; update the action to its latest release.`, 'Atlas API deprecation');
     }
 }
 function isAboutTheProject(body) {

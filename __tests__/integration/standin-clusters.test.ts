@@ -1,10 +1,9 @@
 /**
  * Clusters, the project and its endpoint services (issues 15 and 16), over real HTTP: first the
- * stand-in's own answers, checked with a small Digest client written here (so that a mistake
+ * stand-in's own answers, checked with a small Digest client of the tests (__tests__/helpers/digest-get.ts, so that a mistake
  * in src/ cannot hide one in the stand-in), then the action's ClusterReader through the real
  * stack (Digest client, transport, node:http) against it.
  */
-import { createHash, randomBytes } from 'node:crypto'
 import { judgeCluster } from '../../src/atlas/cluster.js'
 import {
   ClusterNotFoundError,
@@ -22,6 +21,8 @@ import { nodeHttpFetch } from '../../src/http/node-http.js'
 import { createTransport } from '../../src/http/transport.js'
 import { AtlasStandin, type ClusterStep, type StandinOptions } from '../../standin/atlas-standin.js'
 import { recordingLog } from '../helpers/fake-clock.js'
+import { digestGet, type Answer } from '../helpers/digest-get.js'
+import { startStandin } from '../helpers/harness.js'
 import { CLOUD_IDS, IDS } from '../helpers/ids.js'
 
 const CLUSTER_TYPE = 'application/vnd.atlas.2024-08-05+json'
@@ -32,31 +33,12 @@ let standin: AtlasStandin
 afterEach(async () => standin?.stop())
 
 async function start(options: Partial<StandinOptions> = {}): Promise<AtlasStandin> {
-  standin = await new AtlasStandin({ ...IDS, ...options }).start()
+  standin = await startStandin(options)
   return standin
 }
 
-interface Answer {
-  status: number
-  headers: Headers
-  body: any // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any shape, checked by each test
-}
-
 /** GET with a Digest answer to a fresh challenge (nc 00000001). */
-async function get(url: string, accept = CLUSTER_TYPE): Promise<Answer> {
-  const challenge = (await fetch(url, { headers: { Accept: accept } })).headers.get('www-authenticate') ?? ''
-  const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1]
-  const { pathname, search } = new URL(url)
-  const uri = `${pathname}${search}`
-  const cnonce = randomBytes(8).toString('hex')
-  const md5 = (text: string) => createHash('md5').update(text).digest('hex')
-  const ha1 = md5(`${IDS.publicKey}:MMS Public API:${IDS.privateKey}`)
-  const response = md5(`${ha1}:${nonce}:00000001:${cnonce}:auth:${md5(`GET:${uri}`)}`)
-  const authorization = `Digest username="${IDS.publicKey}", realm="MMS Public API", nonce="${nonce}", uri="${uri}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}", response="${response}"`
-  const answer = await fetch(url, { headers: { Accept: accept, Authorization: authorization } })
-  const text = await answer.text()
-  return { status: answer.status, headers: answer.headers, body: text ? JSON.parse(text) : {} }
-}
+const get = (url: string, accept = CLUSTER_TYPE): Promise<Answer> => digestGet(url, { Accept: accept })
 
 const group = (s: AtlasStandin, id: string = IDS.projectId) => `${s.baseUrlV2}/groups/${id}`
 const clusterUrl = (s: AtlasStandin, name: string) => `${group(s)}/clusters/${encodeURIComponent(name)}`

@@ -1,10 +1,9 @@
 /**
  * The stand-in itself, over real HTTP: what it serves must match the API reference
  * (../shared/reference/atlas-v2-private-endpoints.md), since it is the only Atlas the other
- * suites ever see. Requests are signed by a small Digest client written here (node:crypto and
+ * suites ever see. Requests are signed by a small Digest client of the tests (helpers/digest-get.ts: node:crypto and
  * global fetch), so a change in src/ cannot hide a mistake in the stand-in.
  */
-import { createHash, randomBytes } from 'node:crypto'
 import {
   AtlasStandin,
   CLOUDS,
@@ -12,6 +11,7 @@ import {
   type BearerAuthority,
   type StandinOptions
 } from '../../standin/atlas-standin.js'
+import { digestGet } from '../helpers/digest-get.js'
 import { CLOUD_IDS, IDS } from '../helpers/ids.js'
 
 const V2 = 'application/vnd.atlas.2023-01-01+json'
@@ -31,23 +31,8 @@ interface Answer {
 }
 
 /** GET with a Digest answer to a fresh challenge (nc 00000001), or with the headers given. */
-async function get(url: string, headers: Record<string, string> = { Accept: V2 }): Promise<Answer> {
-  let authorization = headers.Authorization
-  if (authorization === undefined) {
-    const challenge = (await fetch(url, { headers })).headers.get('www-authenticate') ?? ''
-    const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1]
-    const { pathname, search } = new URL(url)
-    const uri = `${pathname}${search}`
-    const cnonce = randomBytes(8).toString('hex')
-    const md5 = (text: string) => createHash('md5').update(text).digest('hex')
-    const ha1 = md5(`${IDS.publicKey}:MMS Public API:${IDS.privateKey}`)
-    const response = md5(`${ha1}:${nonce}:00000001:${cnonce}:auth:${md5(`GET:${uri}`)}`)
-    authorization = `Digest username="${IDS.publicKey}", realm="MMS Public API", nonce="${nonce}", uri="${uri}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}", response="${response}"`
-  }
-  const answer = await fetch(url, { headers: { ...headers, Authorization: authorization } })
-  const text = await answer.text()
-  return { status: answer.status, headers: answer.headers, body: text ? JSON.parse(text) : {} }
-}
+const get = (url: string, headers: Record<string, string> = { Accept: V2 }): Promise<Answer> =>
+  digestGet(url, headers) as Promise<Answer>
 
 const v2Root = (s: AtlasStandin) => `${s.baseUrlV2}/groups/${IDS.projectId}/privateEndpoint`
 

@@ -1,7 +1,6 @@
 import type { Cloud } from '../common/clouds.js'
 import { USER_AGENT, V2_VERSION, type ApiVersion } from '../common/constants.js'
 import type { Log } from '../common/log.js'
-import { oneLine, quote } from '../common/text.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import {
   notFoundState,
@@ -12,6 +11,7 @@ import {
   type ServiceState
 } from './endpoint.js'
 import {
+  announcedEnd,
   answerFailure,
   ATLAS_ERROR_CODE,
   hint,
@@ -67,7 +67,7 @@ export class AtlasClient {
         : ['groups', projectId, 'privateEndpoint', endpointServiceId]
     this.serviceUrl = `${baseUrl}/${segments.map(encodeURIComponent).join('/')}`
     this.accept = api === 'v2' ? V2_ACCEPT : 'application/json'
-    this.v2Root = baseUrl.replace(/\/v1\.0$/, '/v2')
+    this.v2Root = v2RootOf(baseUrl)
   }
 
   /**
@@ -199,18 +199,22 @@ export class AtlasClient {
   /** One warning per run when Atlas says, in headers, that this API is going away. */
   private announceDeprecation(headers: BufferedResponse['headers']): void {
     if (this.announced) return
-    const deprecation = headers.get('deprecation')
-    const sunset = headers.get('sunset')
-    if (deprecation === null && sunset === null) return
+    const announced = announcedEnd(headers)
+    if (announced === undefined) return
     this.announced = true
-    const parts = [
-      deprecation !== null ? `deprecated (Deprecation: ${quote(oneLine(deprecation, 100))})` : '',
-      sunset !== null ? `to be removed on ${quote(oneLine(sunset, 100))} (Sunset)` : ''
-    ].filter(Boolean)
     const what =
       this.options.api === 'v1.0'
-        ? `the v1.0 Administration API this step reads is ${parts.join(' and ')}. Move base-url to https://cloud.mongodb.com/api/atlas/v2 (the default; Atlas for Government: https://cloud.mongodbgov.com/api/atlas/v2), which needs only the Project Read Only role.`
-        : `API version ${V2_VERSION}, which this release of the action reads, is ${parts.join(' and ')}. The step still works today; update the action to its latest release.`
+        ? `the v1.0 Administration API this step reads is ${announced}. Move base-url to https://cloud.mongodb.com/api/atlas/v2 (the default; Atlas for Government: https://cloud.mongodbgov.com/api/atlas/v2), which needs only the Project Read Only role.`
+        : `API version ${V2_VERSION}, which this release of the action reads, is ${announced}. The step still works today; update the action to its latest release.`
     this.options.log.warning(`Atlas announced that ${what}`, 'Atlas API deprecation')
   }
+}
+
+/**
+ * The v2 root of base-url's origin: `…/api/atlas/v1.0` becomes `…/api/atlas/v2`. The project,
+ * its endpoint services and its clusters are read there on either API (v1.0 has no cluster
+ * resource in this form).
+ */
+export function v2RootOf(baseUrl: string): string {
+  return baseUrl.replace(/\/api\/atlas\/v1\.0$/, '/api/atlas/v2')
 }

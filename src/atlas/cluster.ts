@@ -6,7 +6,7 @@
  * ResponseFormatError saying what was found, and a connection string that could carry a
  * credential, a line break or markup is refused rather than shortened or cleaned.
  */
-import type { Cloud, CloudProvider } from '../common/clouds.js'
+import { decodeOnce, type Cloud, type CloudProvider } from '../common/clouds.js'
 import { ResponseFormatError } from '../common/errors.js'
 import { oneLine, quote } from '../common/text.js'
 import { parseJson, safeStringify } from './endpoint.js'
@@ -332,16 +332,7 @@ function bestEntry(
  */
 export function sameEndpoint(listed: string, checked: string, provider: CloudProvider): boolean {
   if (provider === 'GCP') return listed === checked
-  const decoded = /%2f/i.test(listed) ? safeDecode(listed) : listed
-  return decoded.toLowerCase() === checked.toLowerCase()
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
+  return decodeOnce(listed).toLowerCase() === checked.toLowerCase()
 }
 
 /** "vpce-a", "vpce-a and vpce-b", "vpce-a, vpce-b and 3 more". */

@@ -8,11 +8,13 @@ import type { Cloud } from '../common/clouds.js'
 import { USER_AGENT, type ApiVersion } from '../common/constants.js'
 import { AtlasApiError, ResponseFormatError } from '../common/errors.js'
 import type { Log } from '../common/log.js'
-import { oneLine, quote } from '../common/text.js'
+import { quote } from '../common/text.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
+import { v2RootOf } from './client.js'
 import { notDedicated, parseCluster, type ClusterState, type ClusterVerdict } from './cluster.js'
 import { parseJson } from './endpoint.js'
 import {
+  announcedEnd,
   answerFailure,
   describeAnswer,
   hint,
@@ -83,10 +85,7 @@ export interface ClusterReaderOptions {
   log?: Log
 }
 
-/** The v2 root of the same origin: `…/api/atlas/v1.0` becomes `…/api/atlas/v2` (v1.0 has no cluster resource in this form). */
-export function v2RootOf(baseUrl: string): string {
-  return baseUrl.replace(/\/api\/atlas\/v1\.0$/, '/api/atlas/v2')
-}
+export { v2RootOf }
 
 export class ClusterReader {
   /** The v2 API root the clusters are read from. */
@@ -197,16 +196,11 @@ export class ClusterReader {
   /** One warning per run when Atlas says, in headers, that the cluster version read is going away. */
   private announceDeprecation(headers: BufferedResponse['headers']): void {
     if (this.announced || !this.options.log) return
-    const deprecation = headers.get('deprecation')
-    const sunset = headers.get('sunset')
-    if (deprecation === null && sunset === null) return
+    const announced = announcedEnd(headers)
+    if (announced === undefined) return
     this.announced = true
-    const parts = [
-      deprecation !== null ? `deprecated (Deprecation: ${quote(oneLine(deprecation, 100))})` : '',
-      sunset !== null ? `to be removed on ${quote(oneLine(sunset, 100))} (Sunset)` : ''
-    ].filter(Boolean)
     this.options.log.warning(
-      `Atlas announced that version ${CLUSTER_VERSION} of the cluster resource, which this release of the action reads, is ${parts.join(' and ')}. The step still works today; update the action to its latest release.`,
+      `Atlas announced that version ${CLUSTER_VERSION} of the cluster resource, which this release of the action reads, is ${announced}. The step still works today; update the action to its latest release.`,
       'Atlas API deprecation'
     )
   }

@@ -5,11 +5,10 @@
  */
 import type { Cloud } from '../common/clouds.js'
 import { AtlasApiError, TransientError } from '../common/errors.js'
-import { endSentence } from '../common/text.js'
 import { retryAfterMs } from '../http/retry-after.js'
 import type { BufferedResponse } from '../http/transport.js'
 import { V2_VERSION, type ApiVersion } from '../common/constants.js'
-import { oneLine, quote } from '../common/text.js'
+import { endSentence, oneLine, quote } from '../common/text.js'
 
 type HeaderReader = { get(name: string): string | null }
 
@@ -176,4 +175,21 @@ export function answerFailure(
     status,
     body.errorCode
   )
+}
+
+/**
+ * What an answer's `Deprecation` and `Sunset` headers announce, as the end of a sentence
+ * ("deprecated (Deprecation: "…") and to be removed on "…" (Sunset)"), quoted and shortened;
+ * undefined when it has neither.
+ */
+export function announcedEnd(headers: { get(name: string): string | null }): string | undefined {
+  const deprecation = headers.get('deprecation')
+  const sunset = headers.get('sunset')
+  if (deprecation === null && sunset === null) return undefined
+  return [
+    deprecation !== null ? `deprecated (Deprecation: ${quote(oneLine(deprecation, 100))})` : '',
+    sunset !== null ? `to be removed on ${quote(oneLine(sunset, 100))} (Sunset)` : ''
+  ]
+    .filter(Boolean)
+    .join(' and ')
 }

@@ -7,7 +7,7 @@ import { proveServiceGone, describeListing, type Retrying } from './deletion.js'
 import { count } from './messages.js'
 import type { WaitResult } from './progress.js'
 import { withRetries } from './retry.js'
-import { clockTime, FINAL_CHECK_MARGIN_MS, waitForStatus, type WaitOptions } from './wait.js'
+import { clockTime, pauseBeforeNextCheck, waitForStatus, type WaitOptions } from './wait.js'
 
 export interface CheckOptions extends Omit<WaitOptions, 'endpointIds' | 'read' | 'deletion' | 'service'> {
   endpointIds: string[] | typeof ALL_ENDPOINTS
@@ -109,7 +109,7 @@ async function listEndpoints(
     }
     const settingUp = service.status !== undefined && SERVICE_NOT_READY.includes(service.status)
     if (!settingUp || waitFor.length === 0 || waitFor.includes(DELETED)) return { service }
-    const pause = Math.min(options.intervalMs, deadline.remaining() - FINAL_CHECK_MARGIN_MS)
+    const pause = pauseBeforeNextCheck(options.intervalMs, deadline)
     if (pause <= 0) {
       return {
         ...empty(

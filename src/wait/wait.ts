@@ -17,7 +17,7 @@ import { ReadScheduler } from './scheduler.js'
 import type { EndpointProgress, WaitResult } from './progress.js'
 import { withRetries, type RetryOptions } from './retry.js'
 import { end, passed, reported, stopped, timedOut, type EndingContext, type RunRecord } from './endings.js'
-import { failedMessage, unreachableMessage, waitedFor } from './messages.js'
+import { failedMessage, unreachableMessage } from './messages.js'
 
 export type { EndpointProgress, Outcome, StatusChange, WaitResult } from './progress.js'
 
@@ -55,6 +55,11 @@ export interface WaitOptions extends Goals {
 
 /** The last check comes this long before the deadline, so that its request has time to answer. */
 export const FINAL_CHECK_MARGIN_MS = 500
+
+/** The pause before the next check: the interval, shortened so that a last check comes before the deadline. */
+export function pauseBeforeNextCheck(intervalMs: number, deadline: Deadline): number {
+  return Math.min(intervalMs, deadline.remaining() - FINAL_CHECK_MARGIN_MS)
+}
 
 /** Why a round of reads ended the run early. */
 class RunEnded {
@@ -447,7 +452,7 @@ class WaitRun {
 
   /** The pause before the next check: the interval, shortened so that a last check comes before the deadline. */
   private nextPause(): number {
-    return Math.min(this.options.intervalMs, this.options.deadline.remaining() - FINAL_CHECK_MARGIN_MS)
+    return pauseBeforeNextCheck(this.options.intervalMs, this.options.deadline)
   }
 
   private pauseNote(): string {
@@ -471,8 +476,6 @@ function pauseNote(pauseMs: number, intervalMs: number): string {
     ? `; last check in ${shown}, just before the deadline`
     : `; next check in ${shown}`
 }
-
-export { waitedFor }
 
 /** 75000 → "01:15"; an hour or more → "1:02:03". */
 export function clockTime(ms: number): string {
