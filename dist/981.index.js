@@ -13,8 +13,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_DIGEST_SESSIONS
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(598);
 ;// CONCATENATED MODULE: ./node_modules/digest-fetch/digest-fetch-src.js
 /// !-----------------------------------------------------------------------------------------------------------
 /// |  
@@ -24,9 +22,10 @@ var external_node_crypto_ = __webpack_require__(598);
 
 // Patched (patches/digest-fetch+3.1.1.patch): node:crypto and Buffer instead of the md5,
 // js-sha256, js-sha512 and base-64 packages, which a bundle would otherwise carry and evaluate
-// at every start (about 35 KB); the hashes are the same.
-
-const hashWith = (algorithm) => (data) => (0,external_node_crypto_.createHash)(algorithm).update(data, 'utf8').digest('hex');
+// at every start (about 35 KB); the hashes are the same. node:crypto itself is loaded on the first
+// hash, not when this module is evaluated.
+const hashWith = (algorithm) => (data) =>
+  process.getBuiltinModule('node:crypto').createHash(algorithm).update(data, 'utf8').digest('hex');
 const md5 = hashWith('md5');
 const sha256 = hashWith('sha256');
 const sha512256 = hashWith('sha512-256');
@@ -236,6 +235,8 @@ algorithm=${this.digest.algorithm},response="${response}",nc=${ncString},cnonce=
 if (typeof(window) === "object") window.DigestFetch = DigestClient
 /* harmony default export */ const digest_fetch_src = (DigestClient);
 
+// EXTERNAL MODULE: ./src/common/crypto.ts
+var common_crypto = __webpack_require__(372);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(922);
 // EXTERNAL MODULE: ./src/http/node-http.ts
@@ -582,11 +583,12 @@ class StrictDigestClient extends digest_fetch_src {
     }
     /** 16 bytes from the operating system's CSPRNG, as 32 hex digits. */
     makeNonce() {
-        return (0,external_node_crypto_.randomBytes)(16).toString('hex');
+        return (0,common_crypto/* nodeCrypto */.S)().randomBytes(16).toString('hex');
     }
     /** The hash the current challenge names (MD5 when it names none), in lower-case hex. */
     hashWithAlgorithm(data) {
-        return (0,external_node_crypto_.createHash)(this.challenge?.hash ?? 'md5')
+        return (0,common_crypto/* nodeCrypto */.S)()
+            .createHash(this.challenge?.hash ?? 'md5')
             .update(data, 'utf8')
             .digest('hex');
     }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from '../../standin/paths.js'
 
@@ -18,5 +18,30 @@ describe('the bundle every run loads', () => {
 
   it('stays under 160 KB', () => {
     expect(statSync(bundle).size).toBeLessThan(160 * 1024)
+  })
+})
+
+/**
+ * node:crypto costs a run about 10 ms to load. It is asked for with process.getBuiltinModule
+ * when first used (src/common/crypto.ts, and the patches to @actions/core and digest-fetch), so
+ * that the sender can load it while the first request travels: no file of dist/ may require it
+ * while its modules evaluate.
+ */
+describe('node:crypto in the bundle', () => {
+  const dist = path.join(ROOT, 'dist')
+
+  it.each(readdirSync(dist).filter(name => name.endsWith('.js')))('%s does not require it at load', name => {
+    const text = readFileSync(path.join(dist, name), 'utf8')
+    // ncc requires a built-in as `createRequire(import.meta.url)("crypto")`, minified to `e(import.meta.url)("crypto")`.
+    expect(text).not.toMatch(/\(import\.meta\.url\)\(\s*["'](node:)?crypto["']\s*\)/)
+    expect(text).not.toMatch(/\bfrom\s*["'](node:)?crypto["']/)
+  })
+
+  it('is asked for on first use instead', () => {
+    const texts = readdirSync(dist)
+      .filter(name => name.endsWith('.js'))
+      .map(name => readFileSync(path.join(dist, name), 'utf8'))
+      .join('\n')
+    expect(texts).toMatch(/getBuiltinModule\(\s*["']node:crypto["']\s*\)/)
   })
 })

@@ -345,7 +345,7 @@ function startupRows({ startup }: Results): Row[] {
   const rows: Row[] = startup.loaded.map(loaded => ({
     measure: 'Bundle loaded by a one-read run (files the run imported)',
     client: `this action, ${describe(loaded.variant)}`,
-    result: `${loaded.bytes.toLocaleString('en-US')} bytes (${kib(loaded.bytes)}): ${loaded.files.map(file => `${file.name} ${kib(file.bytes)}`).join(', ')}; built-ins asked for: ${loaded.builtins.join(', ')}`,
+    result: `${loaded.bytes.toLocaleString('en-US')} bytes (${kib(loaded.bytes)}): ${loaded.files.map(file => `${file.name} ${kib(file.bytes)}`).join(', ')}; built-ins asked for: ${loaded.builtins.join(', ')}${loaded.builtinsLater.length > 0 ? `; once its first request was under way: ${loaded.builtinsLater.join(', ')}` : ''}`,
     target: '—',
     met: '—'
   }))

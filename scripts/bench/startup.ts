@@ -29,8 +29,10 @@ export interface LoadedBundle {
   /** Bundle files the run loaded, with their sizes. */
   files: { name: string; bytes: number }[]
   bytes: number
-  /** Node built-ins the bundle required or imported. */
+  /** Node built-ins the bundle required or imported before its first request started. */
   builtins: string[]
+  /** Built-ins first asked for once the first request had started (loaded while it travelled). */
+  builtinsLater: string[]
 }
 
 export type Phase =
@@ -50,10 +52,20 @@ export interface StartupResults {
   profiles: Profile[]
 }
 
-/** Registered with --import: records every module the run loads, printed to stderr at exit. */
+/**
+ * Registered with --import: records every module the run loads, in order, and whether the run's
+ * first HTTP request had started by then (node:crypto is meant to load while it travels); built-ins
+ * asked for with process.getBuiltinModule count too. Printed to stderr at exit.
+ */
 const RECORDER = `import { registerHooks } from 'node:module'
-const seen = new Set()
-registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); return r } })
+import { subscribe } from 'node:diagnostics_channel'
+const seen = new Map()
+let requested = false
+subscribe('http.client.request.start', () => { requested = true })
+const note = url => { if (!seen.has(url)) seen.set(url, requested) }
+registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); note(r.url); return r } })
+const getBuiltinModule = process.getBuiltinModule.bind(process)
+process.getBuiltinModule = id => { note(id.startsWith('node:') ? id : 'node:' + id); return getBuiltinModule(id) }
 process.on('exit', () => process.stderr.write('\\n@@loaded ' + JSON.stringify([...seen]) + '\\n'))`
 
 export async function measureStartup(): Promise<StartupResults> {
@@ -81,7 +93,8 @@ async function loadedBundle(
   const line = run.stderr.split('\n').find(text => text.startsWith('@@loaded '))
   if (line === undefined)
     throw new Error(`The module recorder printed nothing (${describe(variant)}): ${run.stderr}`)
-  const urls = JSON.parse(line.slice('@@loaded '.length)) as string[]
+  const loadedInOrder = JSON.parse(line.slice('@@loaded '.length)) as [string, boolean][]
+  const urls = loadedInOrder.map(([url]) => url)
   const dist = pathToFileURL(path.dirname(ACTION)).href
   const files = await Promise.all(
     urls
@@ -91,8 +104,21 @@ async function loadedBundle(
         return { name: path.basename(file), bytes: (await stat(file)).size }
       })
   )
-  const builtins = [...new Set(urls.filter(url => url.startsWith('node:')).map(url => url.slice(5)))].sort()
-  return { variant, files, bytes: files.reduce((sum, file) => sum + file.bytes, 0), builtins }
+  const builtinsLoaded = (later: boolean): string[] =>
+    [
+      ...new Set(
+        loadedInOrder
+          .filter(([url, afterRequest]) => url.startsWith('node:') && afterRequest === later)
+          .map(([url]) => url.slice(5))
+      )
+    ].sort()
+  return {
+    variant,
+    files,
+    bytes: files.reduce((sum, file) => sum + file.bytes, 0),
+    builtins: builtinsLoaded(false),
+    builtinsLater: builtinsLoaded(true)
+  }
 }
 
 interface ProfileNode {

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
 import DigestClient from 'digest-fetch'
+import { nodeCrypto } from '../common/crypto.js'
 import { AtlasApiError } from '../common/errors.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import { headerRecord } from '../http/node-http.js'
@@ -95,12 +95,13 @@ export class StrictDigestClient extends DigestClient {
 
   /** 16 bytes from the operating system's CSPRNG, as 32 hex digits. */
   override makeNonce(): string {
-    return randomBytes(16).toString('hex')
+    return nodeCrypto().randomBytes(16).toString('hex')
   }
 
   /** The hash the current challenge names (MD5 when it names none), in lower-case hex. */
   override hashWithAlgorithm(data: string): string {
-    return createHash(this.challenge?.hash ?? 'md5')
+    return nodeCrypto()
+      .createHash(this.challenge?.hash ?? 'md5')
       .update(data, 'utf8')
       .digest('hex')
   }

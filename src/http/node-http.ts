@@ -1,5 +1,6 @@
 import http from 'node:http'
 import type https from 'node:https'
+import { preloadCrypto } from '../common/crypto.js'
 import { ProxyFailure, type FetchLike } from './transport.js'
 
 /**
@@ -85,6 +86,8 @@ export function createNodeHttpFetch(options: NodeHttpOptions = {}): FetchLike {
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       request.once('socket', () => (tunnelled = true))
+      // The first request's bytes are on their way: load node:crypto while its answer travels.
+      request.once('finish', preloadCrypto)
       request.on('error', error => {
         signal?.removeEventListener('abort', onAbort)
         reject(error)

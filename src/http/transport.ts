@@ -92,7 +92,7 @@ export function createTransport(options: TransportOptions): Send {
 
     const timer = new AbortController()
     const timeout = setTimeout(() => timer.abort(), timeoutMs)
-    const started = performance.now()
+    const started = process.hrtime.bigint()
     const method = init.method ?? 'GET'
     try {
       const response = await options.fetch(url, {
@@ -101,7 +101,12 @@ export function createTransport(options: TransportOptions): Send {
         signal: AbortSignal.any([signal, timer.signal])
       })
       const body = await readLimited(response)
-      options.onRequest?.({ method, url, status: response.status, ms: performance.now() - started })
+      options.onRequest?.({
+        method,
+        url,
+        status: response.status,
+        ms: Number(process.hrtime.bigint() - started) / 1e6
+      })
       const raw = (): string => new TextDecoder().decode(body)
       return {
         status: response.status,
