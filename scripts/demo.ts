@@ -124,7 +124,7 @@ async function main(): Promise<number> {
   if (oauth) {
     const tokens = oauth.tokenRequests
     console.log(
-      `\n  Service account: ${tokens} token ${tokens === 1 ? 'request' : 'requests'}, ${oauth.revokeRequests} revoke, ${oauth.activeTokens()} token still active.`
+      `\n  Service account: ${plural(tokens, 'token request')}, ${plural(oauth.revokeRequests, 'revoke request')}, ${oauth.activeTokens() === 0 ? 'no token left active' : `${plural(oauth.activeTokens(), 'token')} still active`}.`
     )
   }
 
@@ -280,6 +280,11 @@ function heading(text: string): string {
   return `── ${text} ${'─'.repeat(Math.max(0, 72 - text.length))}`
 }
 
+/** "1 token request", "2 token requests". */
+function plural(n: number, singular: string): string {
+  return `${n} ${n === 1 ? singular : `${singular}s`}`
+}
+
 /** Aligned columns; later lines of a multi-line value line up under its first line. */
 function printTable(header: string[], rows: string[][]): void {
   if (rows.length === 0) return
@@ -289,7 +294,10 @@ function printTable(header: string[], rows: string[][]): void {
   const format = (cells: string[]): string =>
     `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : padEnd(cell, widths[i]))).join('  ')}`.trimEnd()
   console.log(format(header))
-  console.log(format(widths.map(width => '─'.repeat(width))))
+  // The last column is not padded, and a long value (the endpoints JSON) would stretch the rule.
+  console.log(
+    format(widths.map((width, i) => '─'.repeat(i === widths.length - 1 ? Math.min(width, 40) : width)))
+  )
   const indent = ' '.repeat(2 + widths.slice(0, -1).reduce((sum, width) => sum + width + 2, 0))
   for (const row of rows) console.log(format(row).replace(/\n/g, `\n${indent}`))
 }

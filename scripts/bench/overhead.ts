@@ -34,12 +34,13 @@ import {
   type Variant
 } from './setup.js'
 
+/** The order of each round: the plain fetch runs right after the API-key read it is compared with. */
 export const OVERHEAD_CLIENTS = [
   'actionV2',
-  'actionV1',
-  'actionServiceAccount',
-  'actionSeveral',
   'plainFetch',
+  'actionServiceAccount',
+  'actionV1',
+  'actionSeveral',
   'curl'
 ] as const
 export type OverheadClient = (typeof OVERHEAD_CLIENTS)[number]

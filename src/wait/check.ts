@@ -166,7 +166,7 @@ function retryingFor(options: CheckOptions): Retrying {
       ...options,
       onRetry: ({ error, failures, delayMs }) =>
         options.log.info(
-          `Reading ${what}: ${error.message} Retry ${failures} of ${options.maxRetries} in ${Math.round(delayMs / 100) / 10} s.`
+          `[${clockTime(options.deadline.elapsed())}] Reading ${what}: ${error.message} Retry ${failures} of ${options.maxRetries} in ${seconds(delayMs)}.`
         )
     })
 }
