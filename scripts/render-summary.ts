@@ -71,17 +71,23 @@ export function summaryToText(html: string, indent = '  '): string {
   const lines: string[] = []
   const blocks = /<(h[1-6]|p|table|ul|ol)\b[^>]*>([\s\S]*?)<\/\1>/gi
   let rest = 0
+  // A blank line between blocks, except right under a heading's rule or after a blank line.
+  const separate = (): void => {
+    const last = lines[lines.length - 1]
+    if (last !== undefined && last !== '' && !/^\s*[═─]+$/.test(last)) lines.push('')
+  }
   const loose = (fragment: string): void => {
     const text = inlineText(fragment)
-    if (text !== '') lines.push(...text.split('\n').map(line => indent + line))
+    if (text === '') return
+    separate()
+    lines.push(...text.split('\n').map(line => indent + line))
   }
   for (const match of html.matchAll(blocks)) {
     loose(html.slice(rest, match.index))
     rest = match.index + match[0].length
     const [, tag, inner] = match
     const name = tag.toLowerCase()
-    // A blank line between blocks, except right under a heading's rule.
-    if (lines.length > 0 && !/^\s*[═─]+$/.test(lines[lines.length - 1])) lines.push('')
+    separate()
     if (name[0] === 'h') {
       const text = inlineText(inner).replace(/\n/g, ' ')
       lines.push(
