@@ -223,7 +223,10 @@ describe('outputs that name things name what was asked', () => {
   it("with '*', a listed endpoint whose answer names another one stops the step", async () => {
     const result = await run({
       inputs: { 'endpoint-id': '*', 'wait-for': 'AVAILABLE' },
-      standin: { serviceScript: [answer({ interfaceEndpoints: [AWS_ID] })], script: [answer(body(vpce(7)))] }
+      standin: {
+        serviceScript: [answer({ id: IDS.privateLinkId, interfaceEndpoints: [AWS_ID] })],
+        script: [answer(body(vpce(7)))]
+      }
     })
     expect(result.exitCode).toBe(1)
     expect(errors(result)[0]).toContain('another endpoint than the one asked for')

@@ -318,7 +318,8 @@ describe('judgeCluster', () => {
     expect(judgeCluster(state({ entries: [entry([VPCE], {}, '')] }), [VPCE], CLOUDS.AWS).kind).toBe('ready')
     expect(sameEndpoint('atlas-psc-1', 'atlas-psc-1', 'GCP')).toBe(true)
     expect(sameEndpoint('Atlas-psc-1', 'atlas-psc-1', 'GCP')).toBe(false)
-    expect(sameEndpoint('VPCE-0123456789ABCDEF0', VPCE, 'AWS')).toBe(true)
+    // AWS IDs are lower case by rule: an upper-case listing is not Atlas's word for the endpoint.
+    expect(sameEndpoint('VPCE-0123456789ABCDEF0', VPCE, 'AWS')).toBe(false)
     expect(sameEndpoint('%E0%A4%A', VPCE, 'AWS')).toBe(false) // a malformed encoding is compared as it is
   })
 

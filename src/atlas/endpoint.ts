@@ -8,6 +8,7 @@
 import { CLOUD_PROVIDERS, CLOUDS, DELETED, type Cloud, type CloudProvider } from '../common/clouds.js'
 import { MAX_ENDPOINTS } from '../common/constants.js'
 import { ResponseFormatError } from '../common/errors.js'
+import { duplicateKey } from '../common/json.js'
 import { oneLine, quote } from '../common/text.js'
 
 /** One private endpoint as Atlas described it, the same shape for every cloud. */
@@ -17,6 +18,11 @@ export interface EndpointState {
    * trimmed and in upper case.
    */
   status: string
+  /**
+   * The status as Atlas sent it, when that differs from `status` (other case, surrounding
+   * white space): never a pass, as Atlas writes its statuses in upper case only.
+   */
+  statusAsSent?: string
   deleteRequested: boolean
   errorMessage: string | null
   /** The ID asked for (a body about another endpoint is a ResponseFormatError). */
@@ -36,6 +42,8 @@ export interface ForwardingRule {
   ipAddress: string
   /** Trimmed and in upper case, a plain name. */
   status: string
+  /** The status as Atlas sent it, when that differs from `status`. */
+  asSent?: string
 }
 
 /** A status name is short and plain; anything else is not a status, whatever the field says. */
@@ -56,6 +64,13 @@ export function parseJson(text: string, contentType: string | null, what: string
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ResponseFormatError(
       `Atlas answered HTTP 200 with JSON that is not an object (${quote(oneLine(text, 60))}); expected ${what}.`
+    )
+  }
+  // JSON.parse keeps the last of two same-named members, other readers the first: two answers at once.
+  const twice = duplicateKey(text)
+  if (twice !== undefined) {
+    throw new ResponseFormatError(
+      `Atlas answered HTTP 200 with JSON that has the member ${showId(twice, 60)} more than once, so it says two things at once; expected ${what}. A proxy or wrong base-url may be answering instead of Atlas.`
     )
   }
   return body as Record<string, unknown>
@@ -79,10 +94,11 @@ export function parseEndpoint(
     )
   }
   checkAnsweredId(own(record, cloud.idField), cloud, askedId, expected)
+  const sent = own(record, cloud.statusField)
   return {
     status,
-    // A gate errs on the side of stopping: a string "true" is a deletion request too.
-    deleteRequested: record.deleteRequested === true || record.deleteRequested === 'true',
+    ...(sent !== status ? { statusAsSent: sent as string } : {}),
+    deleteRequested: deletionRequested(own(record, 'deleteRequested'), expected),
     errorMessage: typeof record.errorMessage === 'string' ? record.errorMessage : null,
     // The ID asked for, never the body's: an output that names the endpoint names what the
     // workflow asked about (checkAnsweredId has made sure the body is about it).
@@ -113,13 +129,28 @@ function checkAnsweredId(value: unknown, cloud: Cloud, askedId: string, expected
 }
 
 /**
- * A status as the gate compares it: trimmed and in upper case ("failed " is FAILED), and then a
- * plain name; undefined when it is not a string or not a plain name.
+ * A status as the gate compares it: a plain ASCII name once ASCII white space is trimmed, then
+ * in upper case ("failed " is FAILED); undefined when it is not a string or not a plain name.
+ * The name is checked before the change of case: "ı" and "ſ" upper-case to ASCII letters, and
+ * String.trim removes U+FEFF and U+00A0 (so "AVAıLABLE" or "AVAILABLE\u00a0" is not a status).
  */
 function statusName(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
-  const status = value.trim().toUpperCase()
-  return STATUS_NAME.test(status) ? status : undefined
+  const trimmed = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
+  return STATUS_NAME.test(trimmed) ? trimmed.toUpperCase() : undefined
+}
+
+/**
+ * deleteRequested: absent or false is no request; true (or the string "true": a gate errs on the
+ * side of stopping) is one. Anything else (1, "yes", null, an object) is neither a yes nor a no,
+ * and an AVAILABLE endpoint must never pass on it.
+ */
+function deletionRequested(value: unknown, expected: string): boolean {
+  if (value === undefined || value === false) return false
+  if (value === true || value === 'true') return true
+  throw new ResponseFormatError(
+    `Atlas answered HTTP 200 with JSON whose deleteRequested is ${shownValue(value)}, neither true nor false; ${expected}. Check base-url and cloud-provider.`
+  )
 }
 
 /** The state of an endpoint Atlas no longer knows: deleted (or never there). */
@@ -173,7 +204,13 @@ function forwardingRules(record: Record<string, unknown>, cloud: Cloud): Forward
       )
     }
     const ipAddress = own(rule, 'ipAddress')
-    return { name, ipAddress: typeof ipAddress === 'string' ? ipAddress : '', status }
+    const sent = own(rule, 'status')
+    return {
+      name,
+      ipAddress: typeof ipAddress === 'string' ? ipAddress : '',
+      status,
+      ...(sent !== status ? { asSent: sent as string } : {})
+    }
   })
 }
 
@@ -198,7 +235,12 @@ export interface ServiceState {
  * as root-relative paths, `^/subscriptions/…`), none twice, at most MAX_ENDPOINTS; else a
  * ResponseFormatError before any endpoint is read.
  */
-export function parseEndpointService(text: string, contentType: string | null, cloud: Cloud): ServiceState {
+export function parseEndpointService(
+  text: string,
+  contentType: string | null,
+  cloud: Cloud,
+  askedId?: string
+): ServiceState {
   const record = parseJson(text, contentType, `the endpoint service resource (with ${cloud.listField})`)
   const status = own(record, 'status')
   const statusText = status === undefined || status === null ? undefined : statusName(status)
@@ -207,10 +249,19 @@ export function parseEndpointService(text: string, contentType: string | null, c
       `Atlas answered HTTP 200 with an endpoint service whose status is ${shownValue(status)}, not a status name; check base-url and cloud-provider.`
     )
   }
+  const endpointIds = listedIds(record, cloud)
+  // A listing about another service (or about none) says nothing of this one's endpoints: an
+  // empty one would otherwise pass a teardown.
+  const id = own(record, 'id')
+  if (askedId !== undefined && id !== askedId) {
+    throw new ResponseFormatError(
+      `Atlas answered HTTP 200 with an endpoint service whose id is ${id === undefined ? 'missing' : shownValue(id)}, not ${showId(askedId)}: it does not say which service it lists. No endpoint was counted on it. Check base-url and endpoint-service-id.`
+    )
+  }
   return {
     status: statusText,
     errorMessage: typeof record.errorMessage === 'string' ? record.errorMessage : null,
-    endpointIds: listedIds(record, cloud)
+    endpointIds
   }
 }
 

@@ -8,6 +8,7 @@ import { AtlasApiError, TransientError } from '../common/errors.js'
 import { retryAfterMs } from '../http/retry-after.js'
 import type { BufferedResponse } from '../http/transport.js'
 import { V2_VERSION, type ApiVersion } from '../common/constants.js'
+import { duplicateKey } from '../common/json.js'
 import { endSentence, oneLine, quote } from '../common/text.js'
 
 type HeaderReader = { get(name: string): string | null }
@@ -45,7 +46,8 @@ export function readErrorBody(text: string, headers: HeaderReader): AtlasErrorBo
   let body: Record<string, unknown> = {}
   try {
     const parsed: unknown = JSON.parse(text)
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+    // Two same-named members (two error codes) are not Atlas's error JSON: never a "deleted".
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !duplicateKey(text))
       body = parsed as Record<string, unknown>
   } catch {
     // Not JSON: a proxy's or a web server's page.

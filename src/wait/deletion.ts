@@ -59,6 +59,14 @@ export async function proveServiceGone(
     )
   }
   const services = await retrying(() => atlas.listServiceIds(), "the project's endpoint services")
+  // Atlas contradicts itself: the service 404s, yet the project lists it. Never "gone" on that.
+  if (services.some(id => id.toLowerCase() === endpointServiceId.toLowerCase())) {
+    throw new AtlasApiError(
+      `Atlas answered HTTP 404 for the endpoint service ${endpointServiceId}, yet lists it among the project's endpoint services: the two answers disagree, so nothing is counted as deleted. Check base-url and any proxy in between, then run the step again.`,
+      404,
+      undefined
+    )
+  }
   const near = nearest(endpointServiceId, services)
   if (near !== undefined) {
     throw new MistypedIdError(

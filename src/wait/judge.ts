@@ -1,5 +1,6 @@
 import type { EndpointState } from '../atlas/client.js'
-import { DELETED } from '../common/clouds.js'
+import { CLOUDS, DELETED } from '../common/clouds.js'
+import { quote } from '../common/text.js'
 
 /**
  * What one read means for the step, given what the workflow waits for and fails on. Pure: the
@@ -53,8 +54,30 @@ export function judge(state: EndpointState, goals: Goals): Verdict {
     return { kind: 'unreachable', why: deletionWhy }
   }
   const deleting = deletionIsGoal(goals)
-  if (waitFor.includes(status) && (deleting || !state.deleteRequested)) return { kind: 'reached' }
+  // An answer that is not quite Atlas's word for the status is "not yet", never a pass.
+  if (waitFor.includes(status) && (deleting || !state.deleteRequested) && notYet(state) === undefined)
+    return { kind: 'reached' }
   // Deletion is one-way: once asked for, only DELETING (and then nothing) can follow.
   if (beingDeleted && !deleting) return { kind: 'unreachable', why: deletionWhy }
   return { kind: 'waiting' }
+}
+
+/**
+ * Why a status that wait-for names is not a pass yet, or undefined when nothing holds it back:
+ * the status was not sent as Atlas writes it ("available", "AVAILABLE\n"), an AWS or Azure
+ * answer of 200 says DELETED (its deletion needs a confirmed 404), or a Google Cloud
+ * endpoint group is AVAILABLE while it lists no forwarding rule or one that is not AVAILABLE
+ * (a connection through that rule would fail).
+ */
+export function notYet(state: EndpointState): string | undefined {
+  if (state.statusAsSent !== undefined)
+    return `sent as ${quote(state.statusAsSent, 40)}, not as Atlas writes it`
+  // AWS and Azure never report DELETED: for them only a 404 the endpoint service confirms is one.
+  if (state.status === DELETED && !state.notFound && !CLOUDS[state.cloudProvider].statuses.includes(DELETED))
+    return `a status ${state.cloudProvider} never reports: only a 404 the endpoint service confirms counts as DELETED`
+  if (state.cloudProvider !== 'GCP' || state.status !== 'AVAILABLE') return undefined
+  if (state.forwardingRules.length === 0) return 'but it lists no forwarding rule'
+  const rule = state.forwardingRules.find(r => r.status !== 'AVAILABLE' || r.asSent !== undefined)
+  if (rule === undefined) return undefined
+  return `but its forwarding rule ${rule.name} is ${rule.asSent !== undefined ? quote(rule.asSent, 40) : rule.status}`
 }

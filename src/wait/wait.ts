@@ -5,7 +5,7 @@ import { CancelledError } from '../common/errors.js'
 import type { Log } from '../common/log.js'
 import { quote, seconds } from '../common/text.js'
 import { deletionVerdict, proveDeletion, type DeletionReads } from './deletion.js'
-import { judge, type Goals } from './judge.js'
+import { judge, notYet, type Goals } from './judge.js'
 import {
   ClusterFailure,
   failureOf,
@@ -244,7 +244,8 @@ class WaitRun {
         'Unknown status'
       )
     }
-    this.judgeAndLog(endpoint, state, state.status)
+    const held = waitFor.includes(state.status) ? notYet(state) : undefined
+    this.judgeAndLog(endpoint, state, held ? `${state.status} (${held})` : state.status)
   }
 
   private judgeAndLog(endpoint: EndpointProgress, state: EndpointState, shown: string): void {
