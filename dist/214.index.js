@@ -269,12 +269,12 @@ function bestEntry(entries, endpointIds, provider) {
     return best;
 }
 /**
- * Whether the ID Atlas lists is the ID checked. AWS IDs are hexadecimal and Azure resource IDs
- * ignore case (and may be listed percent-encoded); GCP names are lower case by rule, so they
- * are compared exactly.
+ * Whether the ID Atlas lists is the ID checked. Azure resource IDs ignore case (and may be
+ * listed percent-encoded); AWS IDs (lower-case hexadecimal) and GCP names are compared exactly.
  */
 function sameEndpoint(listed, checked, provider) {
-    if (provider === 'GCP')
+    // AWS IDs are lower case by rule (as parseEndpoint compares them): "VPCE-…" is not the endpoint.
+    if (provider === 'GCP' || provider === 'AWS')
         return listed === checked;
     return (0,clouds/* decodeOnce */.Bz)(listed).toLowerCase() === checked.toLowerCase();
 }

@@ -28,10 +28,10 @@ export function stepOutputs(result: WaitResult, elapsedMs: number): Record<Outpu
   const shown = (result.decisive?.last ? result.decisive : read[read.length - 1])?.last
   // No endpoint was read, but the endpoint service was (a FAILED service, one still being set up).
   if (shown === undefined) return result.service ? noEndpointRead(result, elapsedMs, '') : undefined
-  const statuses = new Set(read.map(endpoint => endpoint.last?.status))
-  const shared = read.length === result.endpoints.length && statuses.size === 1 ? shown.status : MIXED
+  const statuses = new Set(read.map(endpoint => endpoint.last && statusOutput(endpoint.last)))
+  const shared = read.length === result.endpoints.length && statuses.size === 1 ? statusOutput(shown) : MIXED
   return {
-    [Output.ConnectionStatus]: result.endpoints.length === 1 ? shown.status : shared,
+    [Output.ConnectionStatus]: result.endpoints.length === 1 ? statusOutput(shown) : shared,
     [Output.DeleteRequested]: String(shown.deleteRequested),
     [Output.ErrorMessage]: shorten(shown.errorMessage ?? '', MAX_TEXT_OUTPUT, 'by the action'),
     [Output.InterfaceEndpointId]: shown.endpointId,
@@ -93,10 +93,19 @@ function noEndpointRead(result: WaitResult, elapsedMs: number, status: string): 
   }
 }
 
+/**
+ * The status as an output. One that Atlas did not send as it writes its statuses ("available",
+ * "AVAILABLE\n") is never a pass, so it is shown as it came, in JSON quotes: GitHub compares
+ * strings in expressions without regard to case, and `'available' == 'AVAILABLE'` is true there.
+ */
+function statusOutput(state: EndpointState): string {
+  return state.statusAsSent === undefined ? state.status : JSON.stringify(state.statusAsSent)
+}
+
 function endpointSummary(endpoint: EndpointProgress) {
   return {
     id: endpoint.id,
-    status: endpoint.last?.status ?? null,
+    status: endpoint.last ? statusOutput(endpoint.last) : null,
     deleteRequested: endpoint.last?.deleteRequested ?? null,
     errorMessage: endpoint.last?.errorMessage
       ? shorten(endpoint.last.errorMessage, MAX_ENDPOINT_MESSAGE, 'by the action')
