@@ -363,15 +363,19 @@ describe('a proxy that fails: one CONNECT per try, and the message names the pro
 })
 
 describe('maskProxyPasswords', () => {
+  /** The Proxy-Authorization credential the tunnel sends: the proxy may echo it back. */
+  const basic = (userPassword: string): string => Buffer.from(userPassword).toString('base64')
+
   it.each([
-    ['http://user:s3cret@proxy:3128', ['s3cret']],
-    ['http://user:pa%2Fss%40word@proxy:3128', ['pa%2Fss%40word', 'pa/ss@word']],
+    ['http://user:s3cret@proxy:3128', ['s3cret', basic('user:s3cret')]],
+    ['http://user:pa%2Fss%40word@proxy:3128', ['pa%2Fss%40word', 'pa/ss@word', basic('user:pa/ss@word')]],
+    // Not a URL (the host would be "user", the port "pa"): refused before any request, no Basic sent.
     ['http://user:pa/ss@word@proxy:3128', ['pa/ss@word']],
-    ['user:bare-secret@proxy:3128', ['bare-secret']],
+    ['user:bare-secret@proxy:3128', ['bare-secret', basic('user:bare-secret')]],
     ['http://user:bad%zzpass@proxy:3128', ['bad%zzpass']],
     ['http://proxy:3128', []],
     ['http://user@proxy:3128', []]
-  ])('masks the password of %s, as written and decoded', (value, expected) => {
+  ])('masks the password of %s, as written and decoded, and the Basic credential', (value, expected) => {
     const masked: string[] = []
     maskProxyPasswords({ HTTPS_PROXY: value }, secret => masked.push(secret))
     expect(masked).toEqual(expected)

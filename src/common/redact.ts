@@ -23,6 +23,13 @@ const PREFIX_MATCH = 12
 /** Each registered form, with the start of it that is enough to recognise it. */
 const forms = new Map<string, string>()
 let matcher: { pattern: RegExp; byPrefix: Map<string, string[]> } | undefined
+/**
+ * Every PREFIX_MATCH-character run of each raw secret (and of the other case of a hex one), by
+ * a hash of it: a secret echoed without its start (`Zq4tW9…` for `mdb_sa_sk_Zq4tW9…`, whose
+ * prefix is public; a token with its first letters cut off) gives itself away all the same.
+ * Only raw secrets: an encoded form's runs would count encoding characters (see PREFIX_MATCH).
+ */
+const windows = new Map<number, { secret: string; offset: number }[]>()
 
 /**
  * Registers a credential: raw, URL-encoded (encodeURIComponent and form encoding), base64 and
@@ -33,8 +40,11 @@ export function registerSecret(secret: string): void {
   const pieces = [secret, ...secret.split(/\r\n|\r|\n/).map(line => line.trim())]
   for (const piece of new Set(pieces)) {
     if (piece.length < MIN_SECRET_FORM) continue
-    const starts = formsOf(piece.slice(0, PREFIX_MATCH))
-    formsOf(piece).forEach((form, i) => {
+    // Hex (an API private key is a UUID) reads the same in either case: both are the secret.
+    const hex = isHex(piece)
+    for (const raw of hex ? [piece, piece.toLowerCase(), piece.toUpperCase()] : [piece]) addWindows(raw)
+    const starts = formsOf(piece.slice(0, PREFIX_MATCH), hex)
+    formsOf(piece, hex).forEach((form, i) => {
       if (form.length < MIN_SECRET_FORM || forms.has(form)) return
       // Encodings of a prefix are prefixes of the encoding, but for base64's last partial group.
       let start = starts[i]
@@ -45,13 +55,29 @@ export function registerSecret(secret: string): void {
   }
 }
 
-/** Replaces every registered credential (and any cut-short start of one) with `***`. */
+/**
+ * Replaces every registered credential (and any cut-short start of one, and any run of
+ * PREFIX_MATCH characters of a raw one) with `***`. The text is read twice: as it is, and as a
+ * reader would decode it (see decodedView: escapes decoded, invisible characters dropped), so
+ * that `\u0074ok…`, `%2f`, `&#116;` or a zero-width space inside a secret hide nothing.
+ */
 export function redact(text: string): string {
   if (forms.size === 0 || text.length < MIN_SECRET_FORM) return text
+  const direct = replaceRanges(text, findForms(text))
+  const view = decodedView(direct)
+  if (view === undefined) return replaceRanges(direct, findWindows(direct))
+  const found = [...findForms(view.text), ...findWindows(view.text)].map(([start, end]): [number, number] => [
+    view.from[start],
+    view.to[end - 1]
+  ])
+  return replaceRanges(direct, found)
+}
+
+/** Where the registered forms (and their cut-short starts) are in the text. */
+function findForms(text: string): [number, number][] {
   const { pattern, byPrefix } = (matcher ??= buildMatcher())
   pattern.lastIndex = 0
-  let out = ''
-  let from = 0
+  const found: [number, number][] = []
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const start = match.index
     // The longest run of text that agrees with a registered form starting with this prefix.
@@ -61,11 +87,50 @@ export function redact(text: string): string {
       while (i < form.length && text.charCodeAt(start + i) === form.charCodeAt(i)) i += 1
       end = Math.max(end, start + i)
     }
-    out += `${text.slice(from, start)}${REDACTED}`
-    from = end
+    found.push([start, end])
     pattern.lastIndex = end
   }
-  return from === 0 ? text : out + text.slice(from)
+  return found
+}
+
+/** Where a run of at least PREFIX_MATCH characters of a raw secret is in the text. */
+function findWindows(text: string): [number, number][] {
+  const found: [number, number][] = []
+  if (windows.size === 0 || text.length < PREFIX_MATCH) return found
+  let at = 0
+  let hash = hashOf(text, 0)
+  while (at + PREFIX_MATCH <= text.length) {
+    let end = at
+    for (const { secret, offset } of windows.get(hash) ?? []) {
+      let i = 0
+      while (offset + i < secret.length && text.charCodeAt(at + i) === secret.charCodeAt(offset + i)) i += 1
+      if (i >= PREFIX_MATCH) end = Math.max(end, at + i)
+    }
+    if (end > at) {
+      found.push([at, end])
+      at = end
+      if (at + PREFIX_MATCH <= text.length) hash = hashOf(text, at)
+      continue
+    }
+    if (at + PREFIX_MATCH < text.length)
+      hash = roll(hash, text.charCodeAt(at), text.charCodeAt(at + PREFIX_MATCH))
+    at += 1
+  }
+  return found
+}
+
+/** Each range (overlapping ones merged) replaced with `***`. */
+function replaceRanges(text: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return text
+  ranges.sort((a, b) => a[0] - b[0])
+  let out = ''
+  let from = 0
+  for (const [start, end] of ranges) {
+    if (end <= from) continue
+    if (start >= from) out += `${text.slice(from, start)}${REDACTED}`
+    from = end
+  }
+  return out + text.slice(from)
 }
 
 /** True when the text holds a registered credential (or the start of one). */
@@ -104,6 +169,7 @@ export function redactBody(text: string): string {
 /** Forgets every registered credential: for tests, which share one process. */
 export function forgetSecrets(): void {
   forms.clear()
+  windows.clear()
   matcher = undefined
 }
 
@@ -125,10 +191,25 @@ function redactStrings(value: unknown, changed: { value: boolean } = { value: fa
   return value
 }
 
-function formsOf(secret: string): string[] {
+/**
+ * The forms of a secret, always in the same order (registerSecret pairs each with the same form
+ * of the secret's start). `hex`: the secret is hex, and its upper- and lower-case spellings are
+ * forms too.
+ */
+function formsOf(secret: string, hex: boolean): string[] {
   const bytes = Buffer.from(secret, 'utf8')
   const json = JSON.stringify(secret).slice(1, -1)
   return [
+    ...(hex ? [secret.toLowerCase(), secret.toUpperCase()] : [secret, secret]),
+    // Base64 of a longer text that holds the secret (`Bearer <token>`, `user:password`): the
+    // secret's characters there depend on where it starts, modulo 3. The other two alignments.
+    ...[1, 2].flatMap(shift => {
+      const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64')
+      // Drop the characters that hold bits of the bytes before, and those of the bytes after.
+      const whole = Math.floor((shift + bytes.length) / 3) * 4
+      const core = encoded.slice(shift + 1, whole)
+      return [core, core.replace(/\+/g, '-').replace(/\//g, '_')]
+    }),
     secret,
     encodeURIComponent(secret),
     new URLSearchParams({ s: secret }).toString().slice(2),
@@ -152,4 +233,127 @@ function buildMatcher(): { pattern: RegExp; byPrefix: Map<string, string[]> } {
     .sort((a, b) => b.length - a.length)
     .map(prefix => prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
   return { pattern: new RegExp(alternatives.join('|'), 'g'), byPrefix }
+}
+
+function isHex(secret: string): boolean {
+  return /^[0-9a-f-]+$/i.test(secret) && /[a-f]/i.test(secret)
+}
+
+/** Secrets longer than this (no credential is) are still redacted by their forms, not by runs. */
+const MAX_WINDOWED = 16_384
+
+function addWindows(secret: string): void {
+  if (secret.length > MAX_WINDOWED) return
+  for (let offset = 0; offset + PREFIX_MATCH <= secret.length; offset++) {
+    const hash = hashOf(secret, offset)
+    const entries = windows.get(hash) ?? []
+    const run = secret.slice(offset, offset + PREFIX_MATCH)
+    // One entry per run: a run seen before (`xxxx…`) is found by the first entry already.
+    if (entries.some(entry => entry.secret.startsWith(run, entry.offset))) continue
+    entries.push({ secret, offset })
+    windows.set(hash, entries)
+  }
+}
+
+/** A rolling hash of PREFIX_MATCH UTF-16 units (a plain sum of codes times powers of 31, mod 2^32). */
+const HIGHEST_POWER = Array.from({ length: PREFIX_MATCH - 1 }).reduce<number>(p => Math.imul(p, 31), 1)
+
+function hashOf(text: string, at: number): number {
+  let hash = 0
+  for (let i = at; i < at + PREFIX_MATCH; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0
+  return hash
+}
+
+function roll(hash: number, leaving: number, entering: number): number {
+  return (Math.imul(hash - Math.imul(leaving, HIGHEST_POWER), 31) + entering) | 0
+}
+
+/**
+ * Characters a reader does not see, or reads as nothing (soft hyphen, zero-width ones, word
+ * joiner, bidi controls, variation selectors, BOM): a secret with them inserted is still the
+ * secret to anyone who copies it.
+ */
+const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u
+/** Escapes a reader (or a browser, a shell, a JSON parser) decodes. */
+const ESCAPE =
+  /\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([\\/"'])|%([0-9a-fA-F]{2})|&#([0-9]{1,7});?|&#[xX]([0-9a-fA-F]{1,6});?|&(amp|lt|gt|quot|apos|sol|colon|lowbar|hyphen|period|plus|equals|num|percnt|bsol);/y
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  sol: '/',
+  colon: ':',
+  lowbar: '_',
+  hyphen: '-',
+  period: '.',
+  plus: '+',
+  equals: '=',
+  num: '#',
+  percnt: '%',
+  bsol: '\\'
+}
+const MAY_DECODE = /[\\%&]|\p{Default_Ignorable_Code_Point}/u
+
+/**
+ * The text as a reader would decode it: JSON/JS escapes (`\u0074`, `\/`), percent-encoding of
+ * ASCII (either case of hex), HTML character references, invisible characters dropped; up to
+ * three times over (`%2526` is `%26` is `&`). `from[i]` and `to[i]` are where the i-th character
+ * of the decoded text starts and ends in the original. Undefined when nothing decodes.
+ */
+function decodedView(original: string): DecodedView | undefined {
+  let view: DecodedView | undefined
+  for (let layer = 0; layer < 3; layer++) {
+    const source = view?.text ?? original
+    if (!MAY_DECODE.test(source)) break
+    // Decoding never lengthens: each escape stands for fewer UTF-16 units than it is written in.
+    const units: string[] = []
+    const from = new Int32Array(source.length)
+    const to = new Int32Array(source.length)
+    const push = (unit: string, start: number, end: number): void => {
+      from[units.length] = view ? view.from[start] : start
+      to[units.length] = view ? view.to[end - 1] : end
+      units.push(unit)
+    }
+    let changed = false
+    for (let at = 0; at < source.length;) {
+      const first = source.charCodeAt(at)
+      // '\\', '%', '&'
+      const escape = first === 0x5c || first === 0x25 || first === 0x26 ? execAt(ESCAPE, source, at) : null
+      if (escape) {
+        const [whole, u, x, simple, percent, decimal, hexRef, named] = escape
+        const code = u ?? x ?? percent ?? hexRef
+        const number = code !== undefined ? parseInt(code, 16) : decimal !== undefined ? Number(decimal) : -1
+        const decoded =
+          number >= 0 ? String.fromCodePoint(Math.min(number, 0x10ffff)) : (simple ?? NAMED[named])
+        for (let unit = 0; unit < decoded.length; unit++) push(decoded[unit], at, at + whole.length)
+        at += whole.length
+        changed = true
+        continue
+      }
+      const size = first >= 0xd800 && first <= 0xdbff && at + 1 < source.length ? 2 : 1
+      if (first > 0x7f && IGNORABLE.test(source.slice(at, at + size))) {
+        at += size
+        changed = true
+        continue
+      }
+      push(source[at], at, at + 1)
+      at += 1
+    }
+    if (!changed) break
+    view = { text: units.join(''), from, to }
+  }
+  return view
+}
+
+interface DecodedView {
+  text: string
+  from: Int32Array
+  to: Int32Array
+}
+
+function execAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at
+  return pattern.exec(text)
 }

@@ -130,7 +130,8 @@ export async function chooseFetch(target: string, connect?: ConnectOptions): Pro
 
 /**
  * Registers the password of every proxy variable with the runner's masking, decoded and as
- * written, before anything is logged: no message shows it, and this makes sure of it.
+ * written, and the Basic credential made of it, before anything is logged: no message shows
+ * them, and this makes sure of it.
  */
 export function maskProxyPasswords(env: Environment, mask: (secret: string) => void): void {
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
@@ -143,8 +144,14 @@ export function maskProxyPasswords(env: Environment, mask: (secret: string) => v
     try {
       const decoded = decodeURIComponent(password)
       if (decoded !== password) mask(decoded)
+      // The Proxy-Authorization value the tunnel sends (tunnel.ts), as the proxy may echo it:
+      // base64 of "user:password" is the password to anyone who decodes it.
+      const text = (env[name] ?? '').trim()
+      const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`)
+      const basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+      mask(Buffer.from(basic).toString('base64'))
     } catch {
-      // Malformed percent-encoding: the variable is refused later, with a message that never shows it.
+      // Malformed percent-encoding or URL: the variable is refused later, with a message that never shows it.
     }
   }
 }
