@@ -1,4 +1,6 @@
 import {
+  IGNORABLE_ASTRAL,
+  IGNORABLE_SOURCE,
   forgetSecrets,
   holdsSecret,
   parseNetworkJson,
@@ -58,6 +60,55 @@ describe('redact', () => {
   it('registers each line of a multi-line secret', () => {
     registerSecret('-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----')
     expect(redact('the line AAAABBBBCCCCDDDD alone')).toBe('the line *** alone')
+  })
+})
+
+describe('redact, reading the text as a reader decodes it', () => {
+  it('lists exactly the code points Unicode calls Default_Ignorable_Code_Point', () => {
+    const listed = new RegExp(`^(?:[${IGNORABLE_SOURCE}]|${IGNORABLE_ASTRAL})$`)
+    const property = /^\p{Default_Ignorable_Code_Point}$/u
+    const differ: string[] = []
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue
+      const ch = String.fromCodePoint(code)
+      if (listed.test(ch) !== property.test(ch)) differ.push(code.toString(16))
+    }
+    expect(differ).toEqual([])
+  })
+
+  it.each([
+    [
+      'percent-encoded, in both cases of hex',
+      (s: string) =>
+        [...s]
+          .map(ch => `%${ch.charCodeAt(0).toString(16)}`)
+          .join('')
+          .replace(/%5f/, '%5F')
+    ],
+    [
+      'as \\u escapes',
+      (s: string) => [...s].map(ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+    ],
+    [
+      'as hex character references',
+      (s: string) => [...s].map(ch => `&#x${ch.charCodeAt(0).toString(16)};`).join('')
+    ],
+    [
+      'with a zero-width space and a soft hyphen inside',
+      (s: string) => `${s.slice(0, 5)}\u200b${s.slice(5, 20)}\u00ad${s.slice(20)}`
+    ],
+    [
+      'encoded twice (%25 of %XX)',
+      (s: string) => encodeURIComponent(encodeURIComponent(s.slice(0, 10))) + s.slice(10)
+    ],
+    ['without its first three characters', (s: string) => s.slice(3)]
+  ])('hides the secret %s, and only it, in the text around it', (_case, encode) => {
+    expect(redact(`a&b %zz before ${encode(SECRET)} after \\n`)).toBe('a&b %zz before *** after \\n')
+  })
+
+  it('leaves text with escapes but no secret exactly as it was', () => {
+    const text = `&#60;b&#62; %41 \\u0041 \u200b ${SECRET.slice(0, 11)} &amp; %zz`
+    expect(redact(text)).toBe(text)
   })
 })
 

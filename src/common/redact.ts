@@ -58,19 +58,20 @@ export function registerSecret(secret: string): void {
 /**
  * Replaces every registered credential (and any cut-short start of one, and any run of
  * PREFIX_MATCH characters of a raw one) with `***`. The text is read twice: as it is, and as a
- * reader would decode it (see decodedView: escapes decoded, invisible characters dropped), so
+ * reader would decode it (see decodedLayers: escapes decoded, invisible characters dropped), so
  * that `\u0074ok…`, `%2f`, `&#116;` or a zero-width space inside a secret hide nothing.
  */
 export function redact(text: string): string {
   if (forms.size === 0 || text.length < MIN_SECRET_FORM) return text
   const direct = replaceRanges(text, findForms(text))
-  const view = decodedView(direct)
-  if (view === undefined) return replaceRanges(direct, findWindows(direct))
-  const found = [...findForms(view.text), ...findWindows(view.text)].map(([start, end]): [number, number] => [
-    view.from[start],
-    view.to[end - 1]
-  ])
-  return replaceRanges(direct, found)
+  const layers = decodedLayers(direct)
+  if (layers.length === 0) return replaceRanges(direct, findWindows(direct))
+  const seen = layers[layers.length - 1].text
+  const found = [...findForms(seen), ...findWindows(seen)]
+  return replaceRanges(
+    direct,
+    found.map(([start, end]) => sourceRange(layers, start, end))
+  )
 }
 
 /** Where the registered forms (and their cut-short starts) are in the text. */
@@ -269,14 +270,27 @@ function roll(hash: number, leaving: number, entering: number): number {
 }
 
 /**
- * Characters a reader does not see, or reads as nothing (soft hyphen, zero-width ones, word
- * joiner, bidi controls, variation selectors, BOM): a secret with them inserted is still the
- * secret to anyone who copies it.
+ * Characters a reader does not see, or reads as nothing: Unicode's Default_Ignorable_Code_Point
+ * (soft hyphen, zero-width ones, word joiner, bidi controls, variation selectors, BOM, tags). A
+ * secret with them inserted is still the secret to anyone who copies it. Spelled out rather
+ * than as `\p{…}`: a Unicode property class costs a run milliseconds to compile, and every run
+ * redacts (__tests__/unit/redact.test.ts checks this list against the property).
  */
-const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u
-/** Escapes a reader (or a browser, a shell, a JSON parser) decodes. */
-const ESCAPE =
-  /\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([\\/"'])|%([0-9a-fA-F]{2})|&#([0-9]{1,7});?|&#[xX]([0-9a-fA-F]{1,6});?|&(amp|lt|gt|quot|apos|sol|colon|lowbar|hyphen|period|plus|equals|num|percnt|bsol);/y
+export const IGNORABLE_SOURCE =
+  '\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufff8'
+/** The same, beyond the BMP, as surrogate pairs: U+1BCA0–1BCA3, U+1D173–1D17A, U+E0000–E0FFF. */
+export const IGNORABLE_ASTRAL =
+  '\\ud82f[\\udca0-\\udca3]|\\ud834[\\udd73-\\udd7a]|[\\udb40-\\udb43][\\udc00-\\udfff]'
+/**
+ * What a reader (a browser, a shell, a JSON parser) decodes: JSON/JS escapes (`\u0074`, `\/`),
+ * percent-encoding (either case of hex), HTML character references; and runs of ignorable
+ * characters, which decode to nothing.
+ */
+const DECODABLE = new RegExp(
+  // eslint-disable-next-line no-misleading-character-class -- code points one by one, on purpose
+  `\\\\u([0-9a-fA-F]{4})|\\\\x([0-9a-fA-F]{2})|\\\\([\\\\/"'])|%([0-9a-fA-F]{2})|&#([0-9]{1,7});?|&#[xX]([0-9a-fA-F]{1,6});?|&(amp|lt|gt|quot|apos|sol|colon|lowbar|hyphen|period|plus|equals|num|percnt|bsol);|((?:[${IGNORABLE_SOURCE}]|${IGNORABLE_ASTRAL})+)`,
+  'g'
+)
 const NAMED: Record<string, string> = {
   amp: '&',
   lt: '<',
@@ -294,66 +308,97 @@ const NAMED: Record<string, string> = {
   percnt: '%',
   bsol: '\\'
 }
-const MAY_DECODE = /[\\%&]|\p{Default_Ignorable_Code_Point}/u
+
+/** One piece a layer of decoding replaced: decoded [at, at + length) was source [from, from + span). */
+interface Edit {
+  at: number
+  length: number
+  from: number
+  span: number
+}
+
+/** One layer of decoding: the decoded text, and its edits in order. */
+interface Layer {
+  text: string
+  edits: Edit[]
+}
 
 /**
- * The text as a reader would decode it: JSON/JS escapes (`\u0074`, `\/`), percent-encoding of
- * ASCII (either case of hex), HTML character references, invisible characters dropped; up to
- * three times over (`%2526` is `%26` is `&`). `from[i]` and `to[i]` are where the i-th character
- * of the decoded text starts and ends in the original. Undefined when nothing decodes.
+ * The text as a reader would decode it, up to three times over (`%2526` is `%26` is `&`): one
+ * layer per pass that changed something, the last one's text being what a reader sees.
+ * Decoding is done by the regex engine; where a decoded character came from is worked out only
+ * for what is found in it (sourceRange), which is almost never.
  */
-function decodedView(original: string): DecodedView | undefined {
-  let view: DecodedView | undefined
-  for (let layer = 0; layer < 3; layer++) {
-    const source = view?.text ?? original
-    if (!MAY_DECODE.test(source)) break
-    // Decoding never lengthens: each escape stands for fewer UTF-16 units than it is written in.
-    const units: string[] = []
-    const from = new Int32Array(source.length)
-    const to = new Int32Array(source.length)
-    const push = (unit: string, start: number, end: number): void => {
-      from[units.length] = view ? view.from[start] : start
-      to[units.length] = view ? view.to[end - 1] : end
-      units.push(unit)
-    }
-    let changed = false
-    for (let at = 0; at < source.length;) {
-      const first = source.charCodeAt(at)
-      // '\\', '%', '&'
-      const escape = first === 0x5c || first === 0x25 || first === 0x26 ? execAt(ESCAPE, source, at) : null
-      if (escape) {
-        const [whole, u, x, simple, percent, decimal, hexRef, named] = escape
+function decodedLayers(original: string): Layer[] {
+  const layers: Layer[] = []
+  let source = original
+  for (let pass = 0; pass < 3; pass++) {
+    const edits: Edit[] = []
+    let shift = 0
+    const text = source.replace(
+      DECODABLE,
+      (
+        whole: string,
+        u: string | undefined,
+        x: string | undefined,
+        simple: string | undefined,
+        percent: string | undefined,
+        decimal: string | undefined,
+        hexRef: string | undefined,
+        named: string | undefined,
+        ignorable: string | undefined,
+        offset: number
+      ) => {
         const code = u ?? x ?? percent ?? hexRef
         const number = code !== undefined ? parseInt(code, 16) : decimal !== undefined ? Number(decimal) : -1
         const decoded =
-          number >= 0 ? String.fromCodePoint(Math.min(number, 0x10ffff)) : (simple ?? NAMED[named])
-        for (let unit = 0; unit < decoded.length; unit++) push(decoded[unit], at, at + whole.length)
-        at += whole.length
-        changed = true
-        continue
+          ignorable !== undefined
+            ? ''
+            : number >= 0
+              ? String.fromCodePoint(Math.min(number, 0x10ffff))
+              : (simple ?? NAMED[named ?? ''] ?? whole)
+        edits.push({ at: offset + shift, length: decoded.length, from: offset, span: whole.length })
+        shift += decoded.length - whole.length
+        return decoded
       }
-      const size = first >= 0xd800 && first <= 0xdbff && at + 1 < source.length ? 2 : 1
-      if (first > 0x7f && IGNORABLE.test(source.slice(at, at + size))) {
-        at += size
-        changed = true
-        continue
-      }
-      push(source[at], at, at + 1)
-      at += 1
-    }
-    if (!changed) break
-    view = { text: units.join(''), from, to }
+    )
+    if (edits.length === 0) break
+    layers.push({ text, edits })
+    source = text
   }
-  return view
+  return layers
 }
 
-interface DecodedView {
-  text: string
-  from: Int32Array
-  to: Int32Array
+/** Where [start, end) of the last layer's text was in the original text. */
+function sourceRange(layers: Layer[], start: number, end: number): [number, number] {
+  let [from, to] = [start, end]
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const { edits } = layers[i]
+    from = position(edits, from, false)
+    to = position(edits, to - 1, true)
+  }
+  return [from, to]
 }
 
-function execAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
-  pattern.lastIndex = at
-  return pattern.exec(text)
+/**
+ * Where the decoded character at `index` came from in the layer's source: its start, or (with
+ * `after`) the position just after it; a character decoded from an escape maps to the escape.
+ */
+function position(edits: Edit[], index: number, after: boolean): number {
+  // The last edit that starts at or before index (binary search: edits are in order).
+  let low = 0
+  let high = edits.length - 1
+  let found = -1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    if (edits[middle].at <= index) {
+      found = middle
+      low = middle + 1
+    } else high = middle - 1
+  }
+  if (found < 0) return after ? index + 1 : index
+  const edit = edits[found]
+  if (index < edit.at + edit.length) return after ? edit.from + edit.span : edit.from
+  const plain = edit.from + edit.span + (index - edit.at - edit.length)
+  return after ? plain + 1 : plain
 }
