@@ -67,6 +67,8 @@ export async function run(): Promise<void> {
     gate: scheduler,
     ...settings,
     fetch: route.fetch,
+    // Straight to Atlas: an API key's Digest sessions may pipeline (a proxy keeps node:http).
+    direct: route.proxy === undefined ? {} : undefined,
     deadline,
     signal: cancel.signal,
     clock: systemClock,

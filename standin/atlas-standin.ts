@@ -81,6 +81,15 @@ export class AtlasStandin {
   private address?: AddressInfo
   /** Requests received whose response has not ended yet. */
   private inFlight = 0
+  /** Requests received that the server has not answered yet (see `maxOwed`). */
+  private owed = 0
+  private readonly payments = new WeakMap<http.ServerResponse, () => void>()
+  /** Latency timers not yet fired. */
+  private readonly timers = new Set<NodeJS.Timeout>()
+  /** Answers given on each connection (for `closeAfter`). */
+  private readonly answeredOn = new WeakMap<Socket, number>()
+  /** Requests dropped unread behind a connection's last answer: no longer in flight. */
+  private readonly dropped = new WeakSet<http.ServerResponse>()
 
   constructor(private readonly options: StandinOptions) {
     this.cloud = options.cloudProvider ?? 'AWS'
@@ -120,6 +129,9 @@ export class AtlasStandin {
   }
 
   async stop(): Promise<void> {
+    // A pipelined request's answer that never got its connection emits no 'close': its timer too.
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>(resolve => this.server.close(() => resolve()))
   }
@@ -199,33 +211,80 @@ export class AtlasStandin {
   }
 
   /**
+   * The largest number of requests received and not yet answered (the answer's end written),
+   * over the requests recorded: the client's requests in flight, as the server sees them.
+   */
+  get maxOwed(): number {
+    return this.requests.reduce((max, record) => Math.max(max, record.owed ?? 0), 0)
+  }
+
+  /**
    * Every request arrives here: it is counted in flight until its response ends, and handled
    * after `latencyMs` (so every answer, a challenge included, is that much later, as from a
    * server that far away).
    */
   private arrive(request: http.IncomingMessage, response: http.ServerResponse): void {
     this.inFlight += 1
-    const arrival = { at: Date.now(), inFlight: this.inFlight }
+    this.owed += 1
+    const arrival = { at: Date.now(), inFlight: this.inFlight, owed: this.owed }
+    // Owed until the server writes the answer's end (or drops the request): unlike inFlight,
+    // not until the answer's 'close', which over TLS can come after the client has the answer.
+    let paid = false
+    const pay = (): void => {
+      if (!paid) this.owed -= 1
+      paid = true
+    }
+    const end = response.end.bind(response) as (...args: unknown[]) => http.ServerResponse
+    response.end = ((...args: unknown[]) => {
+      pay()
+      return end(...args)
+    }) as typeof response.end
+    response.once('close', pay)
+    this.payments.set(response, pay)
     response.once('close', () => {
-      this.inFlight -= 1
+      if (!this.dropped.has(response)) this.inFlight -= 1
     })
     const latencyMs = this.options.latencyMs ?? 0
     if (latencyMs <= 0) return this.handle(request, response, arrival)
-    const timer = setTimeout(() => this.handle(request, response, arrival), latencyMs)
-    response.once('close', () => clearTimeout(timer))
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      this.handle(request, response, arrival)
+    }, latencyMs)
+    this.timers.add(timer)
+    response.once('close', () => {
+      clearTimeout(timer)
+      this.timers.delete(timer)
+    })
   }
 
   private handle(
     request: http.IncomingMessage,
     response: http.ServerResponse,
-    arrival: { at: number; inFlight: number }
+    arrival: { at: number; inFlight: number; owed: number }
   ): void {
+    const closeAfter = this.options.closeAfter
+    if (closeAfter !== undefined) {
+      const answered = this.answeredOn.get(request.socket) ?? 0
+      // A request behind the connection's last answer: the server never reads it.
+      if (answered >= closeAfter && !this.options.readPipelinedBeforeClose) {
+        this.dropped.add(response)
+        this.inFlight -= 1
+        this.payments.get(response)?.()
+        return
+      }
+      this.answeredOn.set(request.socket, answered + 1)
+      if (answered + 1 >= closeAfter) {
+        if (this.options.closeSilently) response.once('finish', () => request.socket.end())
+        else response.setHeader('Connection', 'close')
+      }
+    }
     const authorization = request.headers.authorization
     const url = request.url ?? ''
     const path = url.split('?')[0]
     const record: RequestRecord = {
       at: arrival.at,
       inFlight: arrival.inFlight,
+      owed: arrival.owed,
       method: request.method ?? '',
       path: url,
       authorized: false,

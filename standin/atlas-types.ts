@@ -129,6 +129,16 @@ export interface StandinOptions {
   servicesScript?: Step[]
   /** Every answer (challenges and OAuth included) is sent this many ms after its request arrived. */
   latencyMs?: number
+  /**
+   * Ends each connection after this many answers (1: every answer), the last with
+   * `Connection: close`. Requests the client had already pipelined behind it are dropped unread
+   * and unrecorded, as Apache and nginx do; with `readPipelinedBeforeClose` they are handled
+   * (recorded, their nonce counts taken) and their answers lost, as a Node server does.
+   */
+  closeAfter?: number
+  readPipelinedBeforeClose?: boolean
+  /** With `closeAfter`: the last answer announces keep-alive all the same, then the server closes (FIN). */
+  closeSilently?: boolean
 }
 
 /** Another endpoint service of the project (only ever listed, never read one by one). */
@@ -188,6 +198,8 @@ export interface RequestRecord {
   at: number
   /** Requests in flight when this one arrived, itself included (its response not yet ended). */
   inFlight: number
+  /** Requests received and not yet answered by the server (end written) when this one arrived, itself included. */
+  owed?: number
   method: string
   path: string
   /** The credentials were checked and correct (a Digest answer or a bearer token). */

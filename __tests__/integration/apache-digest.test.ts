@@ -16,7 +16,8 @@ import { join } from 'node:path'
 import { ApiKeyAuthenticator, MAX_DIGEST_SESSIONS } from '../../src/auth/api-key.js'
 import { Deadline, systemClock } from '../../src/common/clock.js'
 import { nodeHttpFetch } from '../../src/http/node-http.js'
-import { createTransport } from '../../src/http/transport.js'
+import { createTransport, type FetchLike } from '../../src/http/transport.js'
+import { pipelineLoader } from '../../src/auth/sign-in.js'
 
 const USER = 'abcdefgh'
 const PASSWORD = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'
@@ -162,16 +163,17 @@ async function stopApache(server: Apache): Promise<void> {
   rmSync(server.dir, { recursive: true, force: true })
 }
 
-function authenticator(password = PASSWORD): ApiKeyAuthenticator {
+function authenticator(password = PASSWORD, pipelined = false): ApiKeyAuthenticator {
+  const deadline = new Deadline(systemClock, systemClock.now(), 60_000)
+  const signal = new AbortController().signal
+  const transportOver = (fetch: FetchLike) =>
+    createTransport({ fetch, requestTimeoutMs: 5_000, deadline, signal })
   return new ApiKeyAuthenticator({
     publicKey: USER,
     privateKey: password,
-    send: createTransport({
-      fetch: nodeHttpFetch,
-      requestTimeoutMs: 5_000,
-      deadline: new Deadline(systemClock, systemClock.now(), 60_000),
-      signal: new AbortController().signal
-    })
+    send: transportOver(nodeHttpFetch),
+    // As a direct run has it: sessions move to pipelined connections when more reads wait.
+    ...(pipelined ? { pipeline: pipelineLoader(transportOver) } : {})
   })
 }
 
@@ -232,6 +234,34 @@ describeWithApache(title, () => {
     // One challenge per session, when it opened; never a second one.
     expect(statuses.filter(status => status === 401)).toHaveLength(auth.sessionCount)
     expect(statuses).toHaveLength(30 + auth.sessionCount)
+  })
+
+  it(`answers 8 reads at once over ${MAX_DIGEST_SESSIONS} pipelined sessions, each challenged once, past MaxKeepAliveRequests`, async () => {
+    const server = apache as Apache
+    const auth = authenticator(PASSWORD, true)
+    // 60 rounds of 8: about 120 requests per connection, so Apache (MaxKeepAliveRequests 100)
+    // ends each connection once, with `Connection: close`, while a request may be pipelined behind.
+    const rounds = 60
+    try {
+      for (let round = 0; round < rounds; round++) {
+        const reads = await readAtOnce(auth, server.url, 8, 'pipelined')
+        expect(reads.map(read => read.status)).toEqual(Array(8).fill(200))
+        for (const read of reads) expect(read.body).toBe(BODY)
+      }
+      expect(auth.sessionCount).toBe(MAX_DIGEST_SESSIONS)
+      expect(auth.pipelinedSessions).toBe(MAX_DIGEST_SESSIONS)
+      const { connections, pipelined, rewritten } = auth.pipelineStats
+      expect(pipelined).toBeGreaterThan(rounds)
+      // Each connection ended by Apache after 100 answers was followed by a new one.
+      expect(connections).toBeGreaterThan(MAX_DIGEST_SESSIONS)
+      expect(rewritten).toBeLessThanOrEqual(connections)
+      const statuses = await server.statuses('pipelined', 8 * rounds + MAX_DIGEST_SESSIONS)
+      // One challenge per session, when it opened; never a second one; no read sent twice.
+      expect(statuses.filter(status => status === 401)).toHaveLength(MAX_DIGEST_SESSIONS)
+      expect(statuses).toHaveLength(8 * rounds + MAX_DIGEST_SESSIONS)
+    } finally {
+      await auth.close()
+    }
   })
 
   it('costs N + 1 requests for N reads one after another', async () => {

@@ -144,6 +144,49 @@ describe('StrictDigestClient', () => {
   })
 })
 
+describe('StrictDigestClient with a gate (two requests of one session at once)', () => {
+  it('counts nc in the order requests are handed to the connection, whatever order they leave the gate in', async () => {
+    const challenge =
+      'Digest realm="MMS Public API", domain="", nonce="abc+/def", algorithm=MD5, qop="auth", stale=false'
+    /** What reached the "connection", in order: each request's nc as it was handed over. */
+    const written: string[] = []
+    const send: Send = async (_url, init) => {
+      const authorization = (init.headers as Record<string, string> | undefined)?.Authorization ?? ''
+      written.push(/nc=([0-9a-f]{8})/.exec(authorization)?.[1] ?? 'none')
+      await new Promise(resolve => setTimeout(resolve, 5))
+      const status = authorization ? 200 : 401
+      return {
+        status,
+        statusText: '',
+        headers: {
+          get: (name: string) => (name === 'www-authenticate' && status === 401 ? challenge : null)
+        },
+        text: async () => '{}'
+      }
+    }
+    // The gate lets waiting requests go in the reverse order of their arrival (the worst case
+    // after a 429's pause: timers of different lengths ending together).
+    const waiting: (() => void)[] = []
+    const gate = () => new Promise<void>(resolve => waiting.push(resolve))
+    const digest = new StrictDigestClient(IDS.publicKey, IDS.privateKey, send, { gate })
+    const first = digest.fetch('http://atlas.test/a')
+    waiting.shift()?.()
+    await new Promise(resolve => setTimeout(resolve, 30))
+    waiting.shift()?.() // the answer to the challenge
+    expect((await first).status).toBe(200)
+    const reads = [
+      digest.fetch('http://atlas.test/b'),
+      digest.fetch('http://atlas.test/c'),
+      digest.fetch('http://atlas.test/d')
+    ]
+    await new Promise(resolve => setTimeout(resolve, 1))
+    for (const open of waiting.splice(0).reverse()) open()
+    expect((await Promise.all(reads)).map(r => r.status)).toEqual([200, 200, 200])
+    // Handed over in nc order: the nc is taken when the request goes, not when it queued.
+    expect(written).toEqual(['none', '00000001', '00000002', '00000003', '00000004'])
+  })
+})
+
 describe('concurrent reads with one API key (Digest sessions)', () => {
   const ids = Array.from({ length: 10 }, (_, i) => `vpce-${(i + 1).toString(16).padStart(17, '0')}`)
 

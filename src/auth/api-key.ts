@@ -1,6 +1,7 @@
 import type { Authenticator } from './authenticator.js'
-import { StrictDigestClient } from './digest.js'
+import { StrictDigestClient, type DigestHooks } from './digest.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
+import type { PipelineStats } from '../http/pipeline.js'
 
 /**
  * Digest sessions one API key opens at most. Each costs one extra request (its own first
@@ -13,6 +14,31 @@ export interface ApiKeyOptions {
   privateKey: string
   /** The run's transport (timeouts, deadline, cancellation, size cap, no redirects, proxy). */
   send: Send
+  /** Every request waits here before it is signed (a 429's pause), and reports its headers back. */
+  gate?: DigestHooks
+  /**
+   * Direct connections only (no proxy): loads a sender of one pipelined connection per Digest
+   * session (src/http/pipeline.ts), so that a session carries 2 requests at once. Called the
+   * first time more reads wait than there are sessions; a run that never needs it never loads it.
+   */
+  pipeline?: () => Promise<(origin: string) => PipelinedSend>
+}
+
+/** One Digest session's own connection, as a Send, and how many requests it carries at once now. */
+export interface PipelinedSend {
+  send: Send
+  readonly stats: PipelineStats
+  readonly depth: number
+  close(): Promise<void>
+}
+
+/** One Digest session and what it is doing. */
+interface Session {
+  digest: StrictDigestClient
+  /** Requests it is serving (signed or about to be). */
+  active: number
+  /** Its own pipelined connection once it has one (a direct run that needed more than 4 at once). */
+  connection?: PipelinedSend
 }
 
 /**
@@ -21,37 +47,51 @@ export interface ApiKeyOptions {
  * handed back to the caller, which says the key pair is wrong.
  *
  * Concurrent requests: a Digest session (a StrictDigestClient: its challenge, client nonce and
- * nonce count) serves one request at a time, so its nc rises by one per request, in order, as
- * a strict server (Apache mod_auth_digest with AuthDigestNcCheck On) requires. A request takes
- * the first idle session; when every session is busy, a new one is opened (it answers its own
- * first challenge) while fewer than MAX_DIGEST_SESSIONS exist, else the request waits for the
- * first session to come free. Requests sent one after another all use the first session, so a
- * wait of N reads of one endpoint still costs N + 1 requests.
+ * nonce count) counts its requests in the order they go out, so that a strict server (Apache
+ * mod_auth_digest with AuthDigestNcCheck On) sees every nc in order. A request takes the first
+ * idle session; when every session is busy, a new one is opened (it answers its own first
+ * challenge) while fewer than MAX_DIGEST_SESSIONS exist. Requests sent one after another all use
+ * the first session, so a wait of N reads of one endpoint still costs N + 1 requests.
+ *
+ * Over node:http (and always through a proxy) a session serves one request at a time. On a
+ * direct connection, when more requests wait than there are sessions, each session moves (once
+ * it is idle) to a connection of its own that carries 2 requests at once (HTTP/1.1 pipelining:
+ * written back to back, answered in order), so that 4 sessions serve 8 reads at once. A session
+ * signs each request right before handing it to that connection, after the gate, in one
+ * synchronous step (StrictDigestClient.signAndSend): its nonce counts reach the server in order.
  */
 export class ApiKeyAuthenticator implements Authenticator {
   readonly kind = 'api-key'
   readonly publicId: string
-  /** Requests this authenticator sends at once; more wait their turn (see the class comment). */
-  readonly maxConcurrent = MAX_DIGEST_SESSIONS
-  private readonly sessions: StrictDigestClient[] = []
-  private readonly busy = new Set<StrictDigestClient>()
+  /** Requests this authenticator sends at once, at most; more wait their turn (see the class comment). */
+  readonly maxConcurrent = MAX_DIGEST_SESSIONS * 2
+  private readonly sessions: Session[] = []
   /** Requests waiting for a session, first come first served. */
-  private readonly queue: ((session: StrictDigestClient) => void)[] = []
+  private readonly queue: ((session: Session) => void)[] = []
   private readonly publicKey: string
   private readonly privateKey: string
   private readonly transport: Send
+  private readonly gate: DigestHooks | undefined
+  private readonly loadPipeline: ApiKeyOptions['pipeline']
+  /** Opens a session's pipelined connection, once loaded. */
+  private openConnection: ((origin: string) => PipelinedSend) | undefined
+  private loading: Promise<void> | undefined
+  private origin: string | undefined
 
   constructor(options: ApiKeyOptions) {
     this.publicId = options.publicKey
     this.publicKey = options.publicKey
     this.privateKey = options.privateKey
     this.transport = options.send
+    this.gate = options.gate
+    this.loadPipeline = options.pipeline
   }
 
   async send(url: string, init: RequestInit): Promise<BufferedResponse> {
+    this.origin ??= new URL(url).origin
     const session = await this.acquire()
     try {
-      return await session.fetch(url, init)
+      return await session.digest.fetch(url, init)
     } finally {
       this.release(session)
     }
@@ -62,28 +102,88 @@ export class ApiKeyAuthenticator implements Authenticator {
     return this.sessions.length
   }
 
-  /** Digest has no session to end on the server. */
-  async close(): Promise<void> {}
+  /** Sessions that moved to a pipelined connection of their own. */
+  get pipelinedSessions(): number {
+    return this.sessions.filter(session => session.connection !== undefined).length
+  }
 
-  private acquire(): Promise<StrictDigestClient> | StrictDigestClient {
-    const idle = this.sessions.find(session => !this.busy.has(session))
-    if (idle !== undefined) {
-      this.busy.add(idle)
-      return idle
+  /** The pipelined connections' counts, summed (tests and the benchmark). */
+  get pipelineStats(): PipelineStats {
+    const total: PipelineStats = { connections: 0, pipelined: 0, rewritten: 0 }
+    for (const { connection } of this.sessions) {
+      if (connection === undefined) continue
+      total.connections += connection.stats.connections
+      total.pipelined += connection.stats.pipelined
+      total.rewritten += connection.stats.rewritten
     }
+    return total
+  }
+
+  /** Digest has no session to end on the server; the pipelined connections are closed. */
+  async close(): Promise<void> {
+    await Promise.all(this.sessions.map(session => session.connection?.close()))
+  }
+
+  /** How many requests a session may serve at once now. */
+  private capacity(session: Session): number {
+    // Pipelined only on its own connection and once it holds a challenge: two unsigned
+    // requests would cost two challenges.
+    return session.connection !== undefined && session.digest.answering ? session.connection.depth : 1
+  }
+
+  private acquire(): Promise<Session> | Session {
+    const idle = this.sessions.find(session => session.active === 0)
+    if (idle !== undefined) return this.take(idle)
     if (this.sessions.length < MAX_DIGEST_SESSIONS) {
-      const opened = new StrictDigestClient(this.publicKey, this.privateKey, this.transport)
+      const opened: Session = {
+        digest: new StrictDigestClient(this.publicKey, this.privateKey, this.transport, this.gate),
+        active: 0
+      }
       this.sessions.push(opened)
-      this.busy.add(opened)
-      return opened
+      return this.take(opened)
     }
+    const spare = this.sessions.find(session => session.active < this.capacity(session))
+    if (spare !== undefined) return this.take(spare)
+    this.startPipelining()
     return new Promise(resolve => this.queue.push(resolve))
   }
 
-  /** Hands the session to the next waiting request, else marks it idle. */
-  private release(session: StrictDigestClient): void {
-    const next = this.queue.shift()
-    if (next !== undefined) next(session)
-    else this.busy.delete(session)
+  /** Counts a request on the session; an idle session moves to its pipelined connection first, once there is one. */
+  private take(session: Session): Session {
+    if (session.active === 0 && session.connection === undefined && this.openConnection && this.origin) {
+      session.connection = this.openConnection(this.origin)
+      session.digest.useSend(session.connection.send)
+    }
+    session.active += 1
+    return session
+  }
+
+  /** Hands the session (or any with room) to the next waiting requests. */
+  private release(session: Session): void {
+    session.active -= 1
+    this.drain()
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0) {
+      const free =
+        this.sessions.find(session => session.active === 0) ??
+        this.sessions.find(session => session.active < this.capacity(session))
+      if (free === undefined) return
+      const next = this.queue.shift() as (session: Session) => void
+      next(this.take(free))
+    }
+  }
+
+  /** More requests wait than sessions serve: load the pipelined connections (once), if this run may use them. */
+  private startPipelining(): void {
+    if (this.loading !== undefined || this.loadPipeline === undefined) return
+    this.loading = this.loadPipeline().then(
+      open => {
+        this.openConnection = open
+        this.drain()
+      },
+      () => undefined // not loaded: one request per session, as over a proxy
+    )
   }
 }

@@ -53,7 +53,8 @@ export class StrictDigestClient extends DigestClient {
   constructor(
     user: string,
     password: string,
-    private readonly send: Send
+    private send: Send,
+    private readonly hooks: DigestHooks = {}
   ) {
     super(user, password, { algorithm: 'MD5' })
   }
@@ -63,19 +64,47 @@ export class StrictDigestClient extends DigestClient {
     return this.send
   }
 
+  /** Sends this session's next requests another way (its own pipelined connection); only while it has none in flight. */
+  useSend(send: Send): void {
+    this.send = send
+  }
+
+  /** Whether this session holds a challenge to answer (its requests are signed). */
+  get answering(): boolean {
+    return this.hasAuth && this.challenge !== undefined
+  }
+
   override async fetch(url: string | URL, options: RequestInit = {}): Promise<BufferedResponse> {
     const target = String(url)
-    const first = await this.send(target, this.addAuth(target, options))
+    const first = await this.signAndSend(target, options)
     if (first.status !== 401) return first
 
     const challenge = first.headers.get('www-authenticate')
     if (challenge === null) return first
     // A fresh challenge: either our first request had none, or the server refused our nonce
     // (expired, `stale`, or single-use). Answer it once; its 401 is the one that counts.
-    this.parseAuth(challenge)
-    const second = await this.send(target, this.addAuth(target, options))
+    const second = await this.signAndSend(target, options, challenge)
     if (second.status === 401) this.hasAuth = false
     return second
+  }
+
+  /**
+   * Waits at the run's gate (a 429's pause), then, in one synchronous step, takes up a fresh
+   * challenge if there is one, counts the request on the nonce (nc) and hands it to the
+   * connection: with two requests of one session on its connection at once (pipelining), the
+   * nonce counts go out in the order they were given, whatever order the two left the gate in.
+   * `send` must start the request before its first await (createTransport does).
+   */
+  private async signAndSend(
+    target: string,
+    options: RequestInit,
+    challenge?: string
+  ): Promise<BufferedResponse> {
+    if (this.hooks.gate) await this.hooks.gate()
+    if (challenge !== undefined) this.parseAuth(challenge)
+    const response = await this.send(target, this.addAuth(target, options))
+    this.hooks.observe?.(response.headers)
+    return response
   }
 
   /**
@@ -156,6 +185,14 @@ export class StrictDigestClient extends DigestClient {
     if (options.body === undefined || options.body === null) return 'auth-int'
     throw unsupported(`Digest qop="auth-int" for a request with a body`)
   }
+}
+
+/** What the run's read scheduler asks of every request (src/wait/scheduler.ts), applied before signing. */
+export interface DigestHooks {
+  /** Resolves when the request may go (a 429 may have paused every request); rejects on cancellation. */
+  gate?: () => Promise<void>
+  /** Told the headers of every answer (the rate-limit budget). */
+  observe?: (headers: { get(name: string): string | null }) => void
 }
 
 /** A challenge this client will not answer: not the key's fault, and retrying will not help. */

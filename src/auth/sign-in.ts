@@ -1,8 +1,10 @@
 import { Deadline, type Clock } from '../common/clock.js'
 import type { Log } from '../common/log.js'
 import { createTransport, type FetchLike, type Send } from '../http/transport.js'
+import type { ConnectOptions } from '../http/proxy.js'
 import type { Credentials } from '../inputs/inputs.js'
 import type { Authenticator } from './authenticator.js'
+import type { PipelinedSend } from './api-key.js'
 
 export interface SignInOptions {
   credentials: Credentials
@@ -19,6 +21,12 @@ export interface SignInOptions {
   log: Log
   /** Every request of the run waits here first (a 429's pause) and reports its rate-limit headers back. */
   gate?: RequestGate
+  /**
+   * Set when requests go straight to Atlas (no proxy): an API key's Digest sessions may then
+   * carry 2 requests each on a connection of their own (HTTP/1.1 pipelining, src/http/pipeline.ts).
+   * `connect`: socket options for those connections (tests: a CA to trust, a name resolver).
+   */
+  direct?: { connect?: ConnectOptions }
 }
 
 /** What the run's read scheduler offers the transport (src/wait/scheduler.ts). */
@@ -35,16 +43,36 @@ export interface RequestGate {
  */
 export async function signIn(options: SignInOptions): Promise<Authenticator> {
   const { credentials, fetch, log, gate } = options
-  const transport = createTransport({
-    fetch,
-    requestTimeoutMs: options.requestTimeoutMs,
-    deadline: options.deadline,
-    signal: options.signal,
-    onRequest: ({ method, url, status, ms }) =>
-      log.debug(`${method} ${url} → HTTP ${status} in ${Math.round(ms)} ms`)
-  })
-  // Below the authenticator, so that a read waiting for a Digest session or a token still
-  // waits at the gate when a 429 has closed it.
+  const transportOver = (over: FetchLike): Send =>
+    createTransport({
+      fetch: over,
+      requestTimeoutMs: options.requestTimeoutMs,
+      deadline: options.deadline,
+      signal: options.signal,
+      onRequest: ({ method, url, status, ms }) =>
+        log.debug(`${method} ${url} → HTTP ${status} in ${Math.round(ms)} ms`)
+    })
+  const transport = transportOver(fetch)
+  if (credentials.kind === 'api-key') {
+    const { ApiKeyAuthenticator } = await import('./api-key.js')
+    // The Digest client waits at the gate itself, before it signs each request: two requests
+    // of one session held there must still be counted (nc) in the order they go out.
+    const hooks = gate
+      ? {
+          gate: () => gate.gate(options.signal),
+          observe: (headers: { get(name: string): string | null }) => gate.observe(headers)
+        }
+      : undefined
+    const direct = options.direct
+    return new ApiKeyAuthenticator({
+      ...credentials,
+      send: transport,
+      gate: hooks,
+      ...(direct ? { pipeline: pipelineLoader(transportOver, direct.connect) } : {})
+    })
+  }
+  // Below the authenticator, so that a request waiting for a token still waits at the gate
+  // when a 429 has closed it.
   const send: Send = gate
     ? async (url, init) => {
         await gate.gate(options.signal)
@@ -53,10 +81,6 @@ export async function signIn(options: SignInOptions): Promise<Authenticator> {
         return response
       }
     : transport
-  if (credentials.kind === 'api-key') {
-    const { ApiKeyAuthenticator } = await import('./api-key.js')
-    return new ApiKeyAuthenticator({ ...credentials, send })
-  }
   const { ServiceAccountAuthenticator } = await import('./service-account.js')
   // The revoke must go out even after a cancellation or at the deadline: its own 2 s budget.
   const revokeSend = createTransport({
@@ -75,4 +99,29 @@ export async function signIn(options: SignInOptions): Promise<Authenticator> {
     log,
     now: () => options.clock.now()
   })
+}
+
+/**
+ * What an API key's authenticator calls to load pipelined connections (src/http/pipeline.ts,
+ * a chunk of its own, with undici's Client): one connection per Digest session, each behind the
+ * run's transport (timeouts, deadline, cancellation, size cap).
+ */
+export function pipelineLoader(
+  transportOver: (fetch: FetchLike) => Send,
+  connect?: ConnectOptions
+): () => Promise<(origin: string) => PipelinedSend> {
+  return async () => {
+    const { openPipelinedConnection } = await import('../http/pipeline.js')
+    return origin => {
+      const connection = openPipelinedConnection(origin, connect)
+      return {
+        send: transportOver(connection.fetch),
+        stats: connection.stats,
+        get depth() {
+          return connection.depth
+        },
+        close: () => connection.close()
+      }
+    }
+  }
 }
