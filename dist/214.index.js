@@ -14,13 +14,13 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: watchClusters
 
 // EXTERNAL MODULE: ./src/common/clouds.ts
-var clouds = __webpack_require__(707);
+var clouds = __webpack_require__(9707);
 // EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(922);
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/text.ts
-var common_text = __webpack_require__(450);
+var common_text = __webpack_require__(2450);
 // EXTERNAL MODULE: ./src/atlas/endpoint.ts
-var endpoint = __webpack_require__(134);
+var endpoint = __webpack_require__(9134);
 ;// CONCATENATED MODULE: ./src/atlas/cluster.ts
 /**
  * One Atlas cluster as this action needs it (issue 16): its state, whether it is paused, and
@@ -288,9 +288,9 @@ function listOf(ids) {
 }
 
 // EXTERNAL MODULE: ./src/common/constants.ts
-var constants = __webpack_require__(952);
+var constants = __webpack_require__(8952);
 // EXTERNAL MODULE: ./src/atlas/client.ts
-var client = __webpack_require__(960);
+var client = __webpack_require__(3960);
 // EXTERNAL MODULE: ./src/atlas/errors.ts
 var atlas_errors = __webpack_require__(492);
 ;// CONCATENATED MODULE: ./src/atlas/clusters.ts
@@ -481,9 +481,9 @@ function missingCluster(name, near) {
 }
 
 // EXTERNAL MODULE: ./src/common/edit-distance.ts
-var edit_distance = __webpack_require__(369);
+var edit_distance = __webpack_require__(7369);
 // EXTERNAL MODULE: ./src/wait/clusters.ts
-var clusters = __webpack_require__(266);
+var clusters = __webpack_require__(9266);
 ;// CONCATENATED MODULE: ./src/wait/cluster-watch.ts
 
 

@@ -2,7 +2,7 @@ export const id = 832;
 export const ids = [832];
 export const modules = {
 
-/***/ 832:
+/***/ 7832:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,17 +14,17 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: CLOSE_TIMEOUT_MS, MAX_FORCED_RENEWALS, MIN_RENEWAL_INTERVAL_MS, renewalMarginMs
 
 // EXTERNAL MODULE: ./src/common/constants.ts
-var constants = __webpack_require__(952);
+var constants = __webpack_require__(8952);
 // EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(922);
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/redact.ts
-var redact = __webpack_require__(800);
+var redact = __webpack_require__(6800);
 // EXTERNAL MODULE: ./src/common/text.ts
-var common_text = __webpack_require__(450);
+var common_text = __webpack_require__(2450);
 // EXTERNAL MODULE: ./src/http/node-http.ts
-var node_http = __webpack_require__(607);
+var node_http = __webpack_require__(7607);
 // EXTERNAL MODULE: ./src/http/retry-after.ts
-var retry_after = __webpack_require__(821);
+var retry_after = __webpack_require__(7821);
 ;// CONCATENATED MODULE: ./src/auth/token-answer.ts
 
 

@@ -238,11 +238,11 @@ if (typeof(window) === "object") window.DigestFetch = DigestClient
 // EXTERNAL MODULE: ./src/common/crypto.ts
 var common_crypto = __webpack_require__(372);
 // EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(922);
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/http/node-http.ts
-var node_http = __webpack_require__(607);
+var node_http = __webpack_require__(7607);
 // EXTERNAL MODULE: ./src/common/text.ts
-var common_text = __webpack_require__(450);
+var common_text = __webpack_require__(2450);
 ;// CONCATENATED MODULE: ./src/auth/digest-challenge.ts
 
 /** The field does not follow the grammar; `position` is the 0-based character where it stopped. */
@@ -538,21 +538,31 @@ function describe(challenge) {
  */
 class StrictDigestClient extends digest_fetch_src {
     send;
+    hooks;
     /** The challenge being answered; set whenever `hasAuth` is. */
     challenge;
     /** The client nonce for the current challenge. */
     cnonce = '';
-    constructor(user, password, send) {
+    constructor(user, password, send, hooks = {}) {
         super(user, password, { algorithm: 'MD5' });
         this.send = send;
+        this.hooks = hooks;
     }
     /** Requests go through the project's transport (timeouts, size limit, proxy), not bare fetch. */
     async getClient() {
         return this.send;
     }
+    /** Sends this session's next requests another way (its own pipelined connection); only while it has none in flight. */
+    useSend(send) {
+        this.send = send;
+    }
+    /** Whether this session holds a challenge to answer (its requests are signed). */
+    get answering() {
+        return this.hasAuth && this.challenge !== undefined;
+    }
     async fetch(url, options = {}) {
         const target = String(url);
-        const first = await this.send(target, this.addAuth(target, options));
+        const first = await this.signAndSend(target, options);
         if (first.status !== 401)
             return first;
         const challenge = first.headers.get('www-authenticate');
@@ -560,11 +570,26 @@ class StrictDigestClient extends digest_fetch_src {
             return first;
         // A fresh challenge: either our first request had none, or the server refused our nonce
         // (expired, `stale`, or single-use). Answer it once; its 401 is the one that counts.
-        this.parseAuth(challenge);
-        const second = await this.send(target, this.addAuth(target, options));
+        const second = await this.signAndSend(target, options, challenge);
         if (second.status === 401)
             this.hasAuth = false;
         return second;
+    }
+    /**
+     * Waits at the run's gate (a 429's pause), then, in one synchronous step, takes up a fresh
+     * challenge if there is one, counts the request on the nonce (nc) and hands it to the
+     * connection: with two requests of one session on its connection at once (pipelining), the
+     * nonce counts go out in the order they were given, whatever order the two left the gate in.
+     * `send` must start the request before its first await (createTransport does).
+     */
+    async signAndSend(target, options, challenge) {
+        if (this.hooks.gate)
+            await this.hooks.gate();
+        if (challenge !== undefined)
+            this.parseAuth(challenge);
+        const response = await this.send(target, this.addAuth(target, options));
+        this.hooks.observe?.(response.headers);
+        return response;
     }
     /**
      * Takes the strongest Digest challenge offered as the one to answer, with a fresh client
@@ -670,35 +695,49 @@ const MAX_DIGEST_SESSIONS = 4;
  * handed back to the caller, which says the key pair is wrong.
  *
  * Concurrent requests: a Digest session (a StrictDigestClient: its challenge, client nonce and
- * nonce count) serves one request at a time, so its nc rises by one per request, in order, as
- * a strict server (Apache mod_auth_digest with AuthDigestNcCheck On) requires. A request takes
- * the first idle session; when every session is busy, a new one is opened (it answers its own
- * first challenge) while fewer than MAX_DIGEST_SESSIONS exist, else the request waits for the
- * first session to come free. Requests sent one after another all use the first session, so a
- * wait of N reads of one endpoint still costs N + 1 requests.
+ * nonce count) counts its requests in the order they go out, so that a strict server (Apache
+ * mod_auth_digest with AuthDigestNcCheck On) sees every nc in order. A request takes the first
+ * idle session; when every session is busy, a new one is opened (it answers its own first
+ * challenge) while fewer than MAX_DIGEST_SESSIONS exist. Requests sent one after another all use
+ * the first session, so a wait of N reads of one endpoint still costs N + 1 requests.
+ *
+ * Over node:http (and always through a proxy) a session serves one request at a time. On a
+ * direct connection, when more requests wait than there are sessions, each session moves (once
+ * it is idle) to a connection of its own that carries 2 requests at once (HTTP/1.1 pipelining:
+ * written back to back, answered in order), so that 4 sessions serve 8 reads at once. A session
+ * signs each request right before handing it to that connection, after the gate, in one
+ * synchronous step (StrictDigestClient.signAndSend): its nonce counts reach the server in order.
  */
 class ApiKeyAuthenticator {
     kind = 'api-key';
     publicId;
-    /** Requests this authenticator sends at once; more wait their turn (see the class comment). */
-    maxConcurrent = MAX_DIGEST_SESSIONS;
+    /** Requests this authenticator sends at once, at most; more wait their turn (see the class comment). */
+    maxConcurrent = MAX_DIGEST_SESSIONS * 2;
     sessions = [];
-    busy = new Set();
     /** Requests waiting for a session, first come first served. */
     queue = [];
     publicKey;
     privateKey;
     transport;
+    gate;
+    loadPipeline;
+    /** Opens a session's pipelined connection, once loaded. */
+    openConnection;
+    loading;
+    origin;
     constructor(options) {
         this.publicId = options.publicKey;
         this.publicKey = options.publicKey;
         this.privateKey = options.privateKey;
         this.transport = options.send;
+        this.gate = options.gate;
+        this.loadPipeline = options.pipeline;
     }
     async send(url, init) {
+        this.origin ??= new URL(url).origin;
         const session = await this.acquire();
         try {
-            return await session.fetch(url, init);
+            return await session.digest.fetch(url, init);
         }
         finally {
             this.release(session);
@@ -708,29 +747,83 @@ class ApiKeyAuthenticator {
     get sessionCount() {
         return this.sessions.length;
     }
-    /** Digest has no session to end on the server. */
-    async close() { }
+    /** Sessions that moved to a pipelined connection of their own. */
+    get pipelinedSessions() {
+        return this.sessions.filter(session => session.connection !== undefined).length;
+    }
+    /** The pipelined connections' counts, summed (tests and the benchmark). */
+    get pipelineStats() {
+        const total = { connections: 0, pipelined: 0, rewritten: 0 };
+        for (const { connection } of this.sessions) {
+            if (connection === undefined)
+                continue;
+            total.connections += connection.stats.connections;
+            total.pipelined += connection.stats.pipelined;
+            total.rewritten += connection.stats.rewritten;
+        }
+        return total;
+    }
+    /** Digest has no session to end on the server; the pipelined connections are closed. */
+    async close() {
+        await Promise.all(this.sessions.map(session => session.connection?.close()));
+    }
+    /** How many requests a session may serve at once now. */
+    capacity(session) {
+        // Pipelined only on its own connection and once it holds a challenge: two unsigned
+        // requests would cost two challenges.
+        return session.connection !== undefined && session.digest.answering ? session.connection.depth : 1;
+    }
     acquire() {
-        const idle = this.sessions.find(session => !this.busy.has(session));
-        if (idle !== undefined) {
-            this.busy.add(idle);
-            return idle;
-        }
+        const idle = this.sessions.find(session => session.active === 0);
+        if (idle !== undefined)
+            return this.take(idle);
         if (this.sessions.length < MAX_DIGEST_SESSIONS) {
-            const opened = new StrictDigestClient(this.publicKey, this.privateKey, this.transport);
+            const opened = {
+                digest: new StrictDigestClient(this.publicKey, this.privateKey, this.transport, this.gate),
+                active: 0
+            };
             this.sessions.push(opened);
-            this.busy.add(opened);
-            return opened;
+            return this.take(opened);
         }
+        const spare = this.sessions.find(session => session.active < this.capacity(session));
+        if (spare !== undefined)
+            return this.take(spare);
+        this.startPipelining();
         return new Promise(resolve => this.queue.push(resolve));
     }
-    /** Hands the session to the next waiting request, else marks it idle. */
+    /** Counts a request on the session; an idle session moves to its pipelined connection first, once there is one. */
+    take(session) {
+        if (session.active === 0 && session.connection === undefined && this.openConnection && this.origin) {
+            session.connection = this.openConnection(this.origin);
+            session.digest.useSend(session.connection.send);
+        }
+        session.active += 1;
+        return session;
+    }
+    /** Hands the session (or any with room) to the next waiting requests. */
     release(session) {
-        const next = this.queue.shift();
-        if (next !== undefined)
-            next(session);
-        else
-            this.busy.delete(session);
+        session.active -= 1;
+        this.drain();
+    }
+    drain() {
+        while (this.queue.length > 0) {
+            const free = this.sessions.find(session => session.active === 0) ??
+                this.sessions.find(session => session.active < this.capacity(session));
+            if (free === undefined)
+                return;
+            const next = this.queue.shift();
+            next(this.take(free));
+        }
+    }
+    /** More requests wait than sessions serve: load the pipelined connections (once), if this run may use them. */
+    startPipelining() {
+        if (this.loading !== undefined || this.loadPipeline === undefined)
+            return;
+        this.loading = this.loadPipeline().then(open => {
+            this.openConnection = open;
+            this.drain();
+        }, () => undefined // not loaded: one request per session, as over a proxy
+        );
     }
 }
 

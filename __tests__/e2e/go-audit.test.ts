@@ -52,7 +52,7 @@ async function run(
       'endpoint-id': id,
       'base-url': standin.baseUrlV2,
       'interval-seconds': '1',
-      'timeout-seconds': '3',
+      'timeout-seconds': '2',
       'wait-for': 'AVAILABLE',
       ...inputs
     }

@@ -128,7 +128,9 @@ describe("checkEndpoints with endpoint-id '*'", () => {
     const { result, calls, clock, info } = await run({ endpointIds: '*', reads, lists })
     expect(calls).toEqual(['list', 'list', 'vpce-a'])
     expect(clock.sleeps).toEqual([500])
-    expect(info[0]).toBe('[00:00] Reading the endpoint service: Atlas answered HTTP 503. Retry 1 of 5 in 0.5 s.')
+    expect(info[0]).toBe(
+      '[00:00] Reading the endpoint service: Atlas answered HTTP 503. Retry 1 of 5 in 0.5 s.'
+    )
     expect(result.outcome).toBe('reached')
   })
 
