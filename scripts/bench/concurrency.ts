@@ -120,7 +120,7 @@ function answerClock(): {
  */
 export async function measureCheckWallTimes(): Promise<Measured<CheckWallTime[]>> {
   const results: CheckWallTime[] = []
-  // A key reads through at most 4 Digest sessions (its request floor); a bearer token, 8 at once.
+  // A key reads through at most 4 Digest sessions (its request floor), 2 pipelined requests each; a bearer token, 8 at once.
   for (const variant of [V2_KEY, V2_SERVICE_ACCOUNT])
     for (const count of CHECK_SIZES) {
       const ids = endpointIds(count)

@@ -323,7 +323,7 @@ function concurrencyRows({ concurrency }: Results): Row[] {
     const known = inFlight.filter((value): value is number => value !== undefined)
     rows.push({
       measure: `Requests in flight at once, ${at}`,
-      client: 'this action, the checks above (an API key: at most 4 Digest sessions)',
+      client: 'this action, the checks above (an API key: 4 Digest sessions, 2 pipelined requests each)',
       result:
         known.length === inFlight.length
           ? `at most ${Math.max(...known)}`
@@ -539,7 +539,8 @@ function methodNotes({ notice, overhead, memory }: Results): string {
   endpoints are PENDING, then AVAILABLE, timed from the arrival of its first read to the answer to
   its last (the first check also signs in, once per run: its span is given beside it). An API key
   reads through at most 4 Digest sessions (so that N checks cost at most K×N + min(K, 4)
-  requests), a service account 8 reads at once. In
+  requests), each with 2 pipelined requests on its own connection once the stand-in has answered
+  with keep-alive; a service account reads 8 at once. In
   flight is the stand-in's largest count of requests received and not yet answered. The waits are
   ${n} checks of ${WAIT_ENDPOINTS} endpoints, each AVAILABLE at its ${n}th read, one check a second; requests
   are told apart as challenge (401 to a request without credentials), endpoint, oauth (token and
@@ -600,5 +601,5 @@ function concurrencySentence(concurrency: ConcurrencyResults): string {
   return `
 At ${concurrency.latencyMs} ms from Atlas, one check of 50 endpoints takes ${of('service-account', 50)} with a service account
 (8 reads at once) and ${of('api-key', 50)} with an API key (4 Digest sessions, each answering its own
-challenge once; 20 endpoints: ${of('service-account', 20)} and ${of('api-key', 20)}).`
+challenge once and carrying 2 pipelined requests; 20 endpoints: ${of('service-account', 20)} and ${of('api-key', 20)}).`
 }
