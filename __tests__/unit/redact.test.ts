@@ -106,6 +106,18 @@ describe('redact, reading the text as a reader decodes it', () => {
     expect(redact(`a&b %zz before ${encode(SECRET)} after \\n`)).toBe('a&b %zz before *** after \\n')
   })
 
+  it.each([
+    ['a log line', 100],
+    ['a body longer than the pieces are searched in (scanned with a rolling hash)', 20_000]
+  ])('finds a run of 12 characters of a secret in %s, and widens it to the whole run', (_case, size) => {
+    const padding = 'q'.repeat(size)
+    const run = SECRET.slice(7, 30)
+    expect(redact(`${padding} ${run}. ${padding}`)).toBe(`${padding} ***. ${padding}`)
+    expect(redact(`${padding} ${SECRET.slice(7, 18)} ${padding}`)).toBe(
+      `${padding} ${SECRET.slice(7, 18)} ${padding}`
+    )
+  })
+
   it('leaves text with escapes but no secret exactly as it was', () => {
     const text = `&#60;b&#62; %41 \\u0041 \u200b ${SECRET.slice(0, 11)} &amp; %zz`
     expect(redact(text)).toBe(text)

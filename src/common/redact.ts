@@ -30,6 +30,17 @@ let matcher: { pattern: RegExp; byPrefix: Map<string, string[]> } | undefined
  * Only raw secrets: an encoded form's runs would count encoding characters (see PREFIX_MATCH).
  */
 const windows = new Map<number, { secret: string; offset: number }[]>()
+/**
+ * The raw secrets (both cases of a hex one) whose runs are looked for. A text up to
+ * ANCHORED_TEXT characters long (a log line, an output, a summary) is searched for each
+ * secret's ANCHOR-character pieces with indexOf, and a hit is widened to the run around it;
+ * a longer one (a body of up to 1 MiB) is scanned once with the rolling hash of `windows`,
+ * built on first need. Registering costs next to nothing, which a run pays at its start.
+ */
+const runSecrets: string[] = []
+/** Every run of PREFIX_MATCH characters holds a whole piece of this length starting at a multiple of it. */
+const ANCHOR = PREFIX_MATCH / 2
+const ANCHORED_TEXT = 16_384
 
 /**
  * Registers a credential: raw, URL-encoded (encodeURIComponent and form encoding), base64 and
@@ -42,7 +53,12 @@ export function registerSecret(secret: string): void {
     if (piece.length < MIN_SECRET_FORM) continue
     // Hex (an API private key is a UUID) reads the same in either case: both are the secret.
     const hex = isHex(piece)
-    for (const raw of hex ? [piece, piece.toLowerCase(), piece.toUpperCase()] : [piece]) addWindows(raw)
+    for (const raw of hex ? [piece, piece.toLowerCase(), piece.toUpperCase()] : [piece]) {
+      if (raw.length <= MAX_WINDOWED && !runSecrets.includes(raw)) {
+        runSecrets.push(raw)
+        windows.clear()
+      }
+    }
     const starts = formsOf(piece.slice(0, PREFIX_MATCH), hex)
     formsOf(piece, hex).forEach((form, i) => {
       if (form.length < MIN_SECRET_FORM || forms.has(form)) return
@@ -96,8 +112,37 @@ function findForms(text: string): [number, number][] {
 
 /** Where a run of at least PREFIX_MATCH characters of a raw secret is in the text. */
 function findWindows(text: string): [number, number][] {
+  if (runSecrets.length === 0 || text.length < PREFIX_MATCH) return []
+  return text.length <= ANCHORED_TEXT ? findAnchoredRuns(text) : findHashedRuns(text)
+}
+
+/** Each secret's ANCHOR-character pieces found with indexOf, each hit widened to its run. */
+function findAnchoredRuns(text: string): [number, number][] {
   const found: [number, number][] = []
-  if (windows.size === 0 || text.length < PREFIX_MATCH) return found
+  for (const secret of runSecrets) {
+    for (let offset = 0; offset + ANCHOR <= secret.length; offset += ANCHOR) {
+      const anchor = secret.slice(offset, offset + ANCHOR)
+      for (let at = text.indexOf(anchor); at !== -1; at = text.indexOf(anchor, at + 1)) {
+        let before = 0
+        while (before < offset && text.charCodeAt(at - before - 1) === secret.charCodeAt(offset - before - 1))
+          before += 1
+        let after = ANCHOR
+        while (
+          offset + after < secret.length &&
+          text.charCodeAt(at + after) === secret.charCodeAt(offset + after)
+        )
+          after += 1
+        if (before + after >= PREFIX_MATCH) found.push([at - before, at + after])
+      }
+    }
+  }
+  return found
+}
+
+/** One pass of a rolling hash over the text, for texts too long to search piece by piece. */
+function findHashedRuns(text: string): [number, number][] {
+  if (windows.size === 0) for (const secret of runSecrets) addWindows(secret)
+  const found: [number, number][] = []
   let at = 0
   let hash = hashOf(text, 0)
   while (at + PREFIX_MATCH <= text.length) {
@@ -171,6 +216,7 @@ export function redactBody(text: string): string {
 export function forgetSecrets(): void {
   forms.clear()
   windows.clear()
+  runSecrets.length = 0
   matcher = undefined
 }
 
@@ -244,7 +290,6 @@ function isHex(secret: string): boolean {
 const MAX_WINDOWED = 16_384
 
 function addWindows(secret: string): void {
-  if (secret.length > MAX_WINDOWED) return
   for (let offset = 0; offset + PREFIX_MATCH <= secret.length; offset++) {
     const hash = hashOf(secret, offset)
     const entries = windows.get(hash) ?? []
