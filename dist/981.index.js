@@ -702,8 +702,8 @@ const MAX_DIGEST_SESSIONS = 4;
  * the first session, so a wait of N reads of one endpoint still costs N + 1 requests.
  *
  * Over node:http (and always through a proxy) a session serves one request at a time. On a
- * direct connection, when more requests wait than there are sessions, each session moves (once
- * it is idle) to a connection of its own that carries 2 requests at once (HTTP/1.1 pipelining:
+ * direct connection, after a burst in which more requests waited than there are sessions, each
+ * session moves (once it is idle) to a connection of its own that carries 2 requests at once (HTTP/1.1 pipelining:
  * written back to back, answered in order), so that 4 sessions serve 8 reads at once. A session
  * signs each request right before handing it to that connection, after the gate, in one
  * synchronous step (StrictDigestClient.signAndSend): its nonce counts reach the server in order.
@@ -724,6 +724,8 @@ class ApiKeyAuthenticator {
     /** Opens a session's pipelined connection, once loaded. */
     openConnection;
     loading;
+    /** More reads waited than sessions could serve: the pipelined path is loaded once they are done. */
+    pipeliningWanted = false;
     origin;
     constructor(options) {
         this.publicId = options.publicKey;
@@ -742,6 +744,10 @@ class ApiKeyAuthenticator {
         finally {
             this.release(session);
         }
+    }
+    /** Settles once the pipelined path has been loaded (or could not be); undefined before it is asked for. */
+    get pipelineLoaded() {
+        return this.loading;
     }
     /** Digest sessions opened so far (each answered one challenge of its own). */
     get sessionCount() {
@@ -788,7 +794,7 @@ class ApiKeyAuthenticator {
         const spare = this.sessions.find(session => session.active < this.capacity(session));
         if (spare !== undefined)
             return this.take(spare);
-        this.startPipelining();
+        this.pipeliningWanted = true;
         return new Promise(resolve => this.queue.push(resolve));
     }
     /** Counts a request on the session; an idle session moves to its pipelined connection first, once there is one. */
@@ -804,6 +810,8 @@ class ApiKeyAuthenticator {
     release(session) {
         session.active -= 1;
         this.drain();
+        if (this.pipeliningWanted && this.queue.length === 0 && this.sessions.every(each => each.active === 0))
+            this.startPipelining();
     }
     drain() {
         while (this.queue.length > 0) {
@@ -815,7 +823,12 @@ class ApiKeyAuthenticator {
             next(this.take(free));
         }
     }
-    /** More requests wait than sessions serve: load the pipelined connections (once), if this run may use them. */
+    /**
+     * Loads the pipelined connections (once), if this run may use them. Called when the burst of
+     * reads that found every session busy is over (every session idle, nothing waiting): the load,
+     * and the WebAssembly parser undici compiles on its first connection, then fall in the pause
+     * before the next check, not in the middle of this one; the next check reads 8 at once.
+     */
     startPipelining() {
         if (this.loading !== undefined || this.loadPipeline === undefined)
             return;

@@ -67,8 +67,10 @@ export async function run(): Promise<void> {
     gate: scheduler,
     ...settings,
     fetch: route.fetch,
-    // Straight to Atlas: an API key's Digest sessions may pipeline (a proxy keeps node:http).
-    direct: route.proxy === undefined ? {} : undefined,
+    // Straight to Atlas, in a run that checks more than once: an API key's Digest sessions may
+    // pipeline (a proxy keeps node:http). A read-once run never loads the pipelined path: its
+    // 300 KB chunk and the WebAssembly parser it compiles would cost more than they save.
+    direct: route.proxy === undefined && settings.waitFor.length > 0 ? {} : undefined,
     deadline,
     signal: cancel.signal,
     clock: systemClock,

@@ -275,7 +275,11 @@ describe('pipelined Digest sessions (direct connections, more reads than session
   it('a cancellation with 8 reads on the wire ends them all at once, and nothing more is sent', async () => {
     const ids = idsOf(16)
     const s = await serve(ids)
-    const { check, job } = await stack(s, ids)
+    const { check, job, auth } = await stack(s, ids)
+    await check()
+    // Loaded once the first check's burst is over, in the pause a wait makes before the next.
+    await auth.pipelineLoaded
+    // Each session's own connection answers once with keep-alive: from then on, 2 at a time.
     await check()
     standinLatency(s, 2_000)
     let arrivals = 0

@@ -18,8 +18,9 @@ export interface ApiKeyOptions {
   gate?: DigestHooks
   /**
    * Direct connections only (no proxy): loads a sender of one pipelined connection per Digest
-   * session (src/http/pipeline.ts), so that a session carries 2 requests at once. Called the
-   * first time more reads wait than there are sessions; a run that never needs it never loads it.
+   * session (src/http/pipeline.ts), so that a session carries 2 requests at once. Called once the
+   * first burst in which more reads waited than there are sessions is over; a run that never
+   * needs it never loads it.
    */
   pipeline?: () => Promise<(origin: string) => PipelinedSend>
 }
@@ -54,8 +55,8 @@ interface Session {
  * the first session, so a wait of N reads of one endpoint still costs N + 1 requests.
  *
  * Over node:http (and always through a proxy) a session serves one request at a time. On a
- * direct connection, when more requests wait than there are sessions, each session moves (once
- * it is idle) to a connection of its own that carries 2 requests at once (HTTP/1.1 pipelining:
+ * direct connection, after a burst in which more requests waited than there are sessions, each
+ * session moves (once it is idle) to a connection of its own that carries 2 requests at once (HTTP/1.1 pipelining:
  * written back to back, answered in order), so that 4 sessions serve 8 reads at once. A session
  * signs each request right before handing it to that connection, after the gate, in one
  * synchronous step (StrictDigestClient.signAndSend): its nonce counts reach the server in order.
@@ -76,6 +77,8 @@ export class ApiKeyAuthenticator implements Authenticator {
   /** Opens a session's pipelined connection, once loaded. */
   private openConnection: ((origin: string) => PipelinedSend) | undefined
   private loading: Promise<void> | undefined
+  /** More reads waited than sessions could serve: the pipelined path is loaded once they are done. */
+  private pipeliningWanted = false
   private origin: string | undefined
 
   constructor(options: ApiKeyOptions) {
@@ -95,6 +98,11 @@ export class ApiKeyAuthenticator implements Authenticator {
     } finally {
       this.release(session)
     }
+  }
+
+  /** Settles once the pipelined path has been loaded (or could not be); undefined before it is asked for. */
+  get pipelineLoaded(): Promise<void> | undefined {
+    return this.loading
   }
 
   /** Digest sessions opened so far (each answered one challenge of its own). */
@@ -144,7 +152,7 @@ export class ApiKeyAuthenticator implements Authenticator {
     }
     const spare = this.sessions.find(session => session.active < this.capacity(session))
     if (spare !== undefined) return this.take(spare)
-    this.startPipelining()
+    this.pipeliningWanted = true
     return new Promise(resolve => this.queue.push(resolve))
   }
 
@@ -162,6 +170,8 @@ export class ApiKeyAuthenticator implements Authenticator {
   private release(session: Session): void {
     session.active -= 1
     this.drain()
+    if (this.pipeliningWanted && this.queue.length === 0 && this.sessions.every(each => each.active === 0))
+      this.startPipelining()
   }
 
   private drain(): void {
@@ -175,7 +185,12 @@ export class ApiKeyAuthenticator implements Authenticator {
     }
   }
 
-  /** More requests wait than sessions serve: load the pipelined connections (once), if this run may use them. */
+  /**
+   * Loads the pipelined connections (once), if this run may use them. Called when the burst of
+   * reads that found every session busy is over (every session idle, nothing waiting): the load,
+   * and the WebAssembly parser undici compiles on its first connection, then fall in the pause
+   * before the next check, not in the middle of this one; the next check reads 8 at once.
+   */
   private startPipelining(): void {
     if (this.loading !== undefined || this.loadPipeline === undefined) return
     this.loading = this.loadPipeline().then(
