@@ -1,4 +1,5 @@
 import { AtlasClient } from '../../src/atlas/client.js'
+import type { Log } from '../../src/common/log.js'
 import { ApiKeyAuthenticator } from '../../src/auth/api-key.js'
 import { CLOUDS, type CloudProvider } from '../../src/common/clouds.js'
 import { Deadline, systemClock, type Clock } from '../../src/common/clock.js'
@@ -45,7 +46,19 @@ export function clientFor(standin: AtlasStandin, setup: ClientSetup = {}) {
       signal: setup.signal ?? new AbortController().signal
     })
   })
-  const client = new AtlasClient({
+  const client = atlasOver(standin, auth, log, clock, setup)
+  return { client, deadline, log, clock }
+}
+
+/** An Atlas client for the stand-in, signing with `auth` (an API key): v1.0 and AWS unless `setup` says otherwise. */
+export function atlasOver(
+  standin: AtlasStandin,
+  auth: Pick<ApiKeyAuthenticator, 'send'>,
+  log: Log,
+  clock: Clock = systemClock,
+  setup: Pick<ClientSetup, 'baseUrl' | 'api' | 'cloudProvider' | 'projectId' | 'notFoundIsDeleted'> = {}
+): AtlasClient {
+  return new AtlasClient({
     baseUrl: setup.baseUrl ?? standin.baseUrl,
     api: setup.api ?? 'v1.0',
     cloud: CLOUDS[setup.cloudProvider ?? 'AWS'],
@@ -57,7 +70,6 @@ export function clientFor(standin: AtlasStandin, setup: ClientSetup = {}) {
     log,
     now: () => clock.now()
   })
-  return { client, deadline, log, clock }
 }
 
 export interface WaitSetup extends ClientSetup {

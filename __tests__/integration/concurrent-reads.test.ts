@@ -5,9 +5,7 @@
  * sessions); a 429 pauses everyone through withRetries' onRetry. Against the stand-in with a
  * latency, over real HTTP and on the real clock.
  */
-import { AtlasClient } from '../../src/atlas/client.js'
 import { ApiKeyAuthenticator, MAX_DIGEST_SESSIONS } from '../../src/auth/api-key.js'
-import { CLOUDS } from '../../src/common/clouds.js'
 import { Deadline, systemClock } from '../../src/common/clock.js'
 import { nodeHttpFetch } from '../../src/http/node-http.js'
 import { createTransport, type Send } from '../../src/http/transport.js'
@@ -16,7 +14,7 @@ import { ReadScheduler, type TaskResult } from '../../src/wait/scheduler.js'
 import type { EndpointState } from '../../src/atlas/client.js'
 import type { AtlasStandin, Step } from '../../standin/atlas-standin.js'
 import { recordingLog } from '../helpers/fake-clock.js'
-import { startStandin } from '../helpers/harness.js'
+import { atlasOver, startStandin } from '../helpers/harness.js'
 import { IDS } from '../helpers/ids.js'
 
 const ids = Array.from({ length: 10 }, (_, i) => `vpce-${(i + 1).toString(16).padStart(17, '0')}`)
@@ -51,18 +49,7 @@ function stack(s: AtlasStandin, intervalMs = 1_000) {
     return response
   }
   const auth = new ApiKeyAuthenticator({ publicKey: IDS.publicKey, privateKey: IDS.privateKey, send: gated })
-  const atlas = new AtlasClient({
-    baseUrl: s.baseUrl,
-    api: 'v1.0',
-    cloud: CLOUDS.AWS,
-    projectId: IDS.projectId,
-    endpointServiceId: IDS.privateLinkId,
-    send: (url, init) => auth.send(url, init),
-    credentialKind: 'api-key',
-    notFoundIsDeleted: false,
-    log,
-    now: () => systemClock.now()
-  })
+  const atlas = atlasOver(s, auth, log)
   /** One check: every endpoint read, retried as the poll loop retries, a 429 pausing every read. */
   const check = (
     onResult?: (result: PromiseSettledResult<EndpointState>, index: number) => void,

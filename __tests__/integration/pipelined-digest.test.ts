@@ -5,17 +5,16 @@
  * as the run wires it (signIn with `direct`, the read scheduler's gate), against the stand-in
  * with a latency, over real HTTP and on the real clock.
  */
-import { AtlasClient, type EndpointState } from '../../src/atlas/client.js'
+import type { EndpointState } from '../../src/atlas/client.js'
 import { ApiKeyAuthenticator, MAX_DIGEST_SESSIONS } from '../../src/auth/api-key.js'
 import { signIn, type RequestGate } from '../../src/auth/sign-in.js'
-import { CLOUDS } from '../../src/common/clouds.js'
 import { Deadline, systemClock } from '../../src/common/clock.js'
 import { nodeHttpFetch } from '../../src/http/node-http.js'
 import { withRetries } from '../../src/wait/retry.js'
 import { ReadScheduler, type TaskResult } from '../../src/wait/scheduler.js'
 import type { AtlasStandin, StandinOptions, Step } from '../../standin/atlas-standin.js'
 import { recordingLog } from '../helpers/fake-clock.js'
-import { startStandin } from '../helpers/harness.js'
+import { atlasOver, startStandin } from '../helpers/harness.js'
 import { IDS } from '../helpers/ids.js'
 
 const idsOf = (count: number) =>
@@ -79,18 +78,7 @@ async function stack(
     gate
   })) as ApiKeyAuthenticator
   closers.push(() => auth.close())
-  const atlas = new AtlasClient({
-    baseUrl: s.baseUrl,
-    api: 'v1.0',
-    cloud: CLOUDS.AWS,
-    projectId: IDS.projectId,
-    endpointServiceId: IDS.privateLinkId,
-    send: (url, init) => auth.send(url, init),
-    credentialKind: 'api-key',
-    notFoundIsDeleted: false,
-    log,
-    now: () => systemClock.now()
-  })
+  const atlas = atlasOver(s, auth, log)
   const check = (only = ids, signal?: AbortSignal) =>
     scheduler.run(
       only.map(
