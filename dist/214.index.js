@@ -1,6 +1,7 @@
-export const id = 214;
-export const ids = [214];
-export const modules = {
+"use strict";
+exports.id = 214;
+exports.ids = [214];
+exports.modules = {
 
 /***/ 214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -526,3 +527,4 @@ function createClusterWatch(options) {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 248;
-export const ids = [248];
-export const modules = {
+"use strict";
+exports.id = 248;
+exports.ids = [248];
+exports.modules = {
 
 /***/ 9248:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -16,8 +17,8 @@ export const modules = {
 /* harmony import */ var _node_http_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7607);
 // undici's Client alone (one connection, HTTP/1.1 pipelining), not the package index: no fetch,
 // no Agent, no proxy code. undici parses responses (llhttp compiled to WebAssembly); nothing here
-// reads HTTP bytes itself. The bundle leaves out undici's web/fetch/body.js (`ncc -e`, see the
-// `bundle` script): undici requires it only to send a FormData or Blob body, which these GETs
+// reads HTTP bytes itself. The bundle leaves out undici's web/fetch/body.js (an external in
+// scripts/bundle.ts): undici requires it only to send a FormData or Blob body, which these GETs
 // never carry, and it would pull in undici's fetch and node:crypto (about 140 KB).
 
 
@@ -181,3 +182,4 @@ function openPipelinedConnection(origin, connect) {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 832;
-export const ids = [832];
-export const modules = {
+"use strict";
+exports.id = 832;
+exports.ids = [832];
+exports.modules = {
 
 /***/ 7832:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -384,3 +385,4 @@ class ServiceAccountAuthenticator {
 /***/ })
 
 };
+;

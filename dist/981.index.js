@@ -1,6 +1,7 @@
-export const id = 981;
-export const ids = [981];
-export const modules = {
+"use strict";
+exports.id = 981;
+exports.ids = [981];
+exports.modules = {
 
 /***/ 981:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -844,3 +845,4 @@ class ApiKeyAuthenticator {
 /***/ })
 
 };
+;

@@ -1,11 +1,11 @@
 /**
- * `tsx scripts/licenses.ts STATS OUT`: writes dist/licenses.txt from the webpack stats that
- * `ncc build --stats-out STATS` leaves (then deletes them: they are not part of dist/), naming every package that ended up in the bundle with
- * its license and the text of its license file. ncc's own `--license` left out most of them
+ * dist/licenses.txt, written by `npm run bundle` (scripts/bundle.ts) from the webpack stats of
+ * the build: every package that ended up in the bundle, with its license and the text of its
+ * license file. ncc's own `--license` left out most of them
  * (md5, crypt, charenc, digest-fetch, the @actions packages), so the file is made here from what
  * webpack actually emitted: modules in a chunk, including those concatenated into another.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from '../standin/paths.js'
 
@@ -21,8 +21,12 @@ function packageDir(moduleName: string): string | undefined {
   return match?.[1]
 }
 
+export interface WebpackStats {
+  modules: StatsModule[]
+}
+
 /** Package folders of every module that is in an emitted chunk. */
-function bundledPackages(stats: { modules: StatsModule[] }): string[] {
+function bundledPackages(stats: WebpackStats): string[] {
   const dirs = new Set<string>()
   const visit = (module: StatsModule): void => {
     const dir = packageDir(module.name ?? '')
@@ -46,11 +50,6 @@ function licenseEntry(dir: string): string {
   return `${manifest.name}@${manifest.version}\n${manifest.license ?? 'UNKNOWN'}\n${text}\n`
 }
 
-const [statsPath, outPath] = process.argv.slice(2)
-if (!statsPath || !outPath || !existsSync(statsPath)) {
-  console.error('Usage: tsx scripts/licenses.ts <ncc stats.json> <licenses.txt>')
-  process.exit(2)
+export function writeLicenses(stats: WebpackStats, outPath: string): void {
+  writeFileSync(outPath, bundledPackages(stats).map(licenseEntry).join('\n'))
 }
-const stats = JSON.parse(readFileSync(statsPath, 'utf8')) as { modules: StatsModule[] }
-writeFileSync(outPath, bundledPackages(stats).map(licenseEntry).join('\n'))
-rmSync(statsPath)

@@ -1,7 +1,7 @@
 // undici's Client alone (one connection, HTTP/1.1 pipelining), not the package index: no fetch,
 // no Agent, no proxy code. undici parses responses (llhttp compiled to WebAssembly); nothing here
-// reads HTTP bytes itself. The bundle leaves out undici's web/fetch/body.js (`ncc -e`, see the
-// `bundle` script): undici requires it only to send a FormData or Blob body, which these GETs
+// reads HTTP bytes itself. The bundle leaves out undici's web/fetch/body.js (an external in
+// scripts/bundle.ts): undici requires it only to send a FormData or Blob body, which these GETs
 // never carry, and it would pull in undici's fetch and node:crypto (about 140 KB).
 import Client from 'undici/lib/dispatcher/client.js'
 import { Readable } from 'node:stream'
