@@ -47,7 +47,7 @@ const MAX_REPLICATION_SPECS = 100;
 const MAX_CONNECTION_STRING_LENGTH = 4096;
 /**
  * What a private connection string is made of: the scheme, host names with ports, and options
- * (`/?ssl=true&authSource=admin&replicaSet=…`). No `@` (user information: a credential),
+ * (`/?ssl=true&authSource=admin&replicaSet=\u2026`). No `@` (user information: a credential),
  * no whitespace or control characters, no quotes, backslashes or markup.
  */
 const CONNECTION_STRING = {
@@ -209,7 +209,7 @@ function judgeCluster(state, endpointIds, cloud) {
         return {
             kind: 'failed',
             why: `${cluster} is paused`,
-            advice: `A paused cluster accepts no connections. Resume ${state.name} in Atlas (Clusters → … → Resume Cluster, or \`atlas clusters start ${state.name}\`), then run the workflow again.`
+            advice: `A paused cluster accepts no connections. Resume ${state.name} in Atlas (Clusters \u2192 \u2026 \u2192 Resume Cluster, or \`atlas clusters start ${state.name}\`), then run the workflow again.`
         };
     }
     if (state.stateName === 'DELETING' || state.stateName === 'DELETED') {
@@ -274,7 +274,7 @@ function bestEntry(entries, endpointIds, provider) {
  * listed percent-encoded); AWS IDs (lower-case hexadecimal) and GCP names are compared exactly.
  */
 function sameEndpoint(listed, checked, provider) {
-    // AWS IDs are lower case by rule (as parseEndpoint compares them): "VPCE-…" is not the endpoint.
+    // AWS IDs are lower case by rule (as parseEndpoint compares them): "VPCE-\u2026" is not the endpoint.
     if (provider === 'GCP' || provider === 'AWS')
         return listed === checked;
     return (0,clouds/* decodeOnce */.Bz)(listed).toLowerCase() === checked.toLowerCase();
@@ -379,7 +379,7 @@ class ClusterReader {
     /**
      * The names of the project's clusters, in Atlas's order, read page by page (at most
      * MAX_CLUSTER_PAGES pages of 500, MAX_CLUSTER_NAMES names). Names not of Atlas's form are
-     * dropped: they are only ever offered as "did you mean …?".
+     * dropped: they are only ever offered as "did you mean \u2026?".
      */
     async listClusterNames() {
         const names = [];
@@ -447,11 +447,11 @@ function isAboutTheProject(body) {
     return body.errorCode !== undefined && atlas_errors/* PROJECT_NOT_FOUND_CODES */.KP.includes(body.errorCode);
 }
 /**
- * One page of `GET …/clusters`: `{results: [{name, …}], totalCount}`. `results` holds the
+ * One page of `GET \u2026/clusters`: `{results: [{name, \u2026}], totalCount}`. `results` holds the
  * well-formed names; `count`, how many results the page had (for paging).
  */
 function parseClusterPage(text, contentType) {
-    const record = (0,endpoint/* parseJson */.qF)(text, contentType, 'a page of the project’s clusters');
+    const record = (0,endpoint/* parseJson */.qF)(text, contentType, 'a page of the project\u2019s clusters');
     const { results, totalCount } = record;
     if (!Array.isArray(results)) {
         throw new errors/* ResponseFormatError */.TT(`Atlas answered HTTP 200 to the cluster listing with JSON whose results is not a list; expected {results: [...], totalCount}. Check base-url.`);

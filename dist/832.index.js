@@ -53,7 +53,7 @@ class UnusableTokenError extends errors/* ResponseFormatError */.TT {
         this.name = 'UnusableTokenError';
     }
 }
-const ROTATE_HINT = 'The client ID or secret is wrong, or the secret has expired: create a new secret under Organization Access Manager → Service Accounts in Atlas and update the client-secret secret.';
+const ROTATE_HINT = 'The client ID or secret is wrong, or the secret has expired: create a new secret under Organization Access Manager \u2192 Service Accounts in Atlas and update the client-secret secret.';
 async function readTokenAnswer(response, context) {
     if (response.status !== 200)
         throw tokenError(response, await response.text(), context);

@@ -20,6 +20,12 @@ describe('the bundle every run loads', () => {
     expect(statSync(bundle).size).toBeLessThan(160 * 1024)
   })
 
+  // scripts/bundle.ts: one non-ASCII character makes Node decode a whole file into a two-byte string.
+  it.each(readdirSync(path.join(ROOT, 'dist')).filter(name => name.endsWith('.js')))('%s is ASCII', name => {
+    const text = readFileSync(path.join(ROOT, 'dist', name), 'utf8')
+    expect(text.match(/[^\t\n\r\x20-\x7e]/g) ?? []).toEqual([])
+  })
+
   // scripts/bundle.ts: an ES module bundle imports node:module (and Node's source-map support
   // with it) and loads its chunks through the ES module loader, about 4 ms of every start.
   it('is CommonJS, and dist/package.json says so to Node', () => {

@@ -1,31 +1,72 @@
 import { jest } from '@jest/globals'
+import { fstatSync } from 'node:fs'
 
-/** src/common/crypto.ts: node:crypto asked for on first use, or once on the next turn of the loop. */
-describe('node:crypto, loaded lazily', () => {
+/**
+ * src/common/crypto.ts: random bytes from the operating system's device where there is one,
+ * so that a run need not load node:crypto; node:crypto asked for on first use otherwise.
+ */
+describe('random bytes and node:crypto, loaded lazily', () => {
   afterEach(() => jest.restoreAllMocks())
 
   it('nodeCrypto() hands back node:crypto itself', async () => {
     const { nodeCrypto } = await import('../../src/common/crypto.js')
     const crypto = await import('node:crypto')
     expect(nodeCrypto().createHash).toBe(crypto.createHash)
-    expect(nodeCrypto().createHash('md5').update('abc').digest('hex')).toBe(
-      '900150983cd24fb0d6963f7d28e17f72'
-    )
   })
 
-  it('preloadCrypto() loads it on the next turn of the event loop, once', async () => {
+  it('reads random bytes from /dev/urandom, a character device, without node:crypto', async () => {
+    jest.resetModules()
+    const asked = jest.spyOn(process, 'getBuiltinModule')
+    const { randomBytes, randomDevice } = await import('../../src/common/crypto.js')
+    const fd = randomDevice()
+    expect(fd).not.toBeNull()
+    expect(fstatSync(fd as number).isCharacterDevice()).toBe(true)
+    const samples = Array.from({ length: 50 }, () => randomBytes(16).toString('hex'))
+    expect(samples.every(sample => /^[0-9a-f]{32}$/.test(sample))).toBe(true)
+    expect(new Set(samples).size).toBe(samples.length)
+    expect(randomBytes(100_000)).toHaveLength(100_000)
+    expect(randomBytes(0)).toHaveLength(0)
+    expect(asked).not.toHaveBeenCalledWith('node:crypto')
+  })
+
+  it('makes version 4 UUIDs, each different', async () => {
+    const { randomUUID } = await import('../../src/common/crypto.js')
+    const uuids = Array.from({ length: 200 }, () => randomUUID())
+    for (const uuid of uuids)
+      expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(new Set(uuids).size).toBe(uuids.length)
+  })
+
+  it('preloadCrypto() leaves node:crypto unloaded where the random device serves', async () => {
     jest.resetModules()
     const { preloadCrypto } = await import('../../src/common/crypto.js')
     const asked = jest.spyOn(process, 'getBuiltinModule')
     preloadCrypto()
     preloadCrypto()
-    // Not inside the caller's turn (an I/O callback of the first request): later.
+    await new Promise(resolve => setImmediate(resolve))
+    expect(asked).not.toHaveBeenCalledWith('node:crypto')
+  })
+
+  it('falls back to node:crypto where there is no random device, preloaded once on the next turn', async () => {
+    jest.resetModules()
+    const fs = await import('node:fs')
+    jest.unstable_mockModule('node:fs', () => ({
+      ...fs,
+      openSync: () => {
+        throw Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' })
+      }
+    }))
+    const { preloadCrypto, randomBytes, randomDevice } = await import('../../src/common/crypto.js')
+    const asked = jest.spyOn(process, 'getBuiltinModule')
+    expect(randomDevice()).toBeNull()
+    preloadCrypto()
+    preloadCrypto()
+    // Not inside the caller's turn (an I/O callback of the first request): later, once.
     expect(asked).not.toHaveBeenCalled()
     await new Promise(resolve => setImmediate(resolve))
     expect(asked).toHaveBeenCalledTimes(1)
     expect(asked).toHaveBeenCalledWith('node:crypto')
-    preloadCrypto()
-    await new Promise(resolve => setImmediate(resolve))
-    expect(asked).toHaveBeenCalledTimes(1)
+    expect(randomBytes(16)).toHaveLength(16)
+    expect(asked).toHaveBeenCalledTimes(2)
   })
 })

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { registerSecret } from '../../src/common/redact.js'
-import { appendSummary, createSinks, type RunnerCore } from '../../src/report/sinks.js'
+import { appendOutput, appendSummary } from '../../src/report/runner-files.js'
+import { createSinks, type RunnerCore } from '../../src/report/sinks.js'
+import { parseOutputFile } from '../../standin/runner.js'
 
 /**
  * The job summary is appended with node:fs's callback API (not @actions/core's summary, whose
@@ -69,6 +71,77 @@ describe('the job summary file', () => {
   })
 })
 
+/**
+ * Outputs are appended to GITHUB_OUTPUT as @actions/core's setOutput appends them, with a
+ * delimiter made from the operating system's random bytes instead of node:crypto's.
+ */
+describe('the output file', () => {
+  let dir: string
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'atlas-output-'))))
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('reads back as the runner reads it, whatever the values hold', () => {
+    const file = path.join(dir, 'output')
+    writeFileSync(file, 'earlier<<EOF\nkept\nEOF\n')
+    const hostile = 'line one\n::set-output name=connection-status::AVAILABLE\nEOF\nghadelimiter_\n'
+    appendOutput(file, 'connection-status', 'PENDING')
+    appendOutput(file, 'endpoints', hostile)
+    appendOutput(file, 'empty', '')
+    expect(parseOutputFile(readFileSync(file, 'utf8'))).toEqual({
+      earlier: 'kept',
+      'connection-status': 'PENDING',
+      endpoints: hostile,
+      empty: ''
+    })
+  })
+
+  it('gets a fresh random delimiter for every output', () => {
+    const file = path.join(dir, 'output')
+    writeFileSync(file, '')
+    for (let i = 0; i < 3; i++) appendOutput(file, `name-${i}`, 'value')
+    const delimiters = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(line => line.includes('<<'))
+      .map(line => line.split('<<')[1])
+    expect(delimiters).toHaveLength(3)
+    for (const delimiter of delimiters) {
+      expect(delimiter).toMatch(
+        /^ghadelimiter_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+      )
+    }
+    expect(new Set(delimiters).size).toBe(3)
+  })
+
+  it('is not created when the runner did not create it', () => {
+    const file = path.join(dir, 'missing')
+    expect(() => appendOutput(file, 'name', 'value')).toThrow(`Missing file at path: ${file}`)
+    expect(() => readFileSync(file)).toThrow(/ENOENT/)
+  })
+
+  it('gets the values redacted, through GITHUB_OUTPUT when the runner gives it, else the set-output command', () => {
+    const secret = 'output-sink-secret-8e1d0c5b72'
+    registerSecret(secret)
+    const file = path.join(dir, 'output')
+    writeFileSync(file, '')
+    const commands: string[] = []
+    const onRunner = createSinks(
+      recorder({ appendOutput, setOutput: name => void commands.push(`set-output ${name}`) }),
+      { GITHUB_OUTPUT: file }
+    )
+    onRunner.setOutputs({ 'error-message': `echoed ${secret}` })
+    expect(parseOutputFile(readFileSync(file, 'utf8'))).toEqual({ 'error-message': 'echoed ***' })
+    expect(commands).toEqual([])
+
+    const values: string[] = []
+    const outside = createSinks(
+      recorder({ setOutput: (_name, value) => void values.push(String(value)) }),
+      {}
+    )
+    outside.setOutputs({ 'error-message': `echoed ${secret}` })
+    expect(values).toEqual(['echoed ***'])
+  })
+})
+
 /** @actions/core's side, recorded: only what a test overrides does anything. */
 function recorder(overrides: Partial<RunnerCore>): RunnerCore {
   const nothing = (): void => undefined
@@ -79,6 +152,7 @@ function recorder(overrides: Partial<RunnerCore>): RunnerCore {
     setFailed: nothing,
     setSecret: nothing,
     setOutput: nothing,
+    appendOutput: nothing,
     appendSummary: async () => undefined,
     ...overrides
   }

@@ -530,7 +530,7 @@ function methodNotes({ notice, overhead, memory }: Results): string {
 - **Start-up**: the bundle files a one-read run loads are recorded by a module hook
   (\`--import\` of a \`registerHooks\` recorder), with the Node built-ins the bundle asks for. The CPU
   profile (\`--cpu-prof\`) puts each sample in a phase by its stack: compiling the bundle
-  (\`compileSourceTextModule\`), evaluating its modules (under \`__nccwpck_require__\`; loading a
+  (\`wrapSafe\`, for a CommonJS file), evaluating its modules (under \`__nccwpck_require__\`; loading a
   built-in counted apart), running the action, Node's own work outside the bundle (start-up,
   the loader, sockets, files), GC, and idle (waiting on the stand-in). Profiling slows a run:
   compare the phases with each other, not with the spawn-to-exit times.

@@ -164,6 +164,8 @@ async function profile(variant: Variant, bench: Parameters<typeof actionInputs>[
   }
 }
 
+const COMPILE_FRAMES = new Set(['wrapSafe', 'compileSourceTextModule'])
+
 /** Puts each sample in a phase, by what its stack holds. */
 function attribute(
   data: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] },
@@ -183,8 +185,8 @@ function attribute(
     const leaf = stack[0]?.functionName
     if (leaf === '(idle)') return add('idle', undefined, us)
     if (leaf === '(garbage collector)') return add('gc', undefined, us)
-    if (stack.some(frame => frame.functionName === 'compileSourceTextModule'))
-      return add('compile', undefined, us)
+    // Node compiling a file of the bundle: `wrapSafe` for CommonJS (dist/), `compileSourceTextModule` for an ES module.
+    if (stack.some(frame => COMPILE_FRAMES.has(frame.functionName))) return add('compile', undefined, us)
     const inBundle = stack.findIndex(frame => frame.url.startsWith(dist))
     if (inBundle < 0) return add('node', undefined, us)
     if (!stack.some(frame => frame.functionName === '__nccwpck_require__'))

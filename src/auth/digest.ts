@@ -1,6 +1,7 @@
 import DigestClient from 'digest-fetch'
-import { nodeCrypto } from '../common/crypto.js'
+import { nodeCrypto, randomBytes } from '../common/crypto.js'
 import { AtlasApiError } from '../common/errors.js'
+import { md5Hex } from '../common/md5.js'
 import type { BufferedResponse, Send } from '../http/transport.js'
 import { headerRecord } from '../http/node-http.js'
 // Imported as usual: this file is itself in the API key's chunk (sign-in.ts imports it only for
@@ -124,15 +125,17 @@ export class StrictDigestClient extends DigestClient {
 
   /** 16 bytes from the operating system's CSPRNG, as 32 hex digits. */
   override makeNonce(): string {
-    return nodeCrypto().randomBytes(16).toString('hex')
+    return randomBytes(16).toString('hex')
   }
 
-  /** The hash the current challenge names (MD5 when it names none), in lower-case hex. */
+  /**
+   * The hash the current challenge names (MD5 when it names none), in lower-case hex. MD5,
+   * Atlas's, without loading node:crypto (../common/md5.ts); the others with it.
+   */
   override hashWithAlgorithm(data: string): string {
-    return nodeCrypto()
-      .createHash(this.challenge?.hash ?? 'md5')
-      .update(data, 'utf8')
-      .digest('hex')
+    const hash = this.challenge?.hash ?? 'md5'
+    if (hash === 'md5') return md5Hex(data)
+    return nodeCrypto().createHash(hash).update(data, 'utf8').digest('hex')
   }
 
   /**

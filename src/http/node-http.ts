@@ -86,7 +86,8 @@ export function createNodeHttpFetch(options: NodeHttpOptions = {}): FetchLike {
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       request.once('socket', () => (tunnelled = true))
-      // The first request's bytes are on their way: load node:crypto while its answer travels.
+      // The first request's bytes are on their way: where random bytes need node:crypto, load it
+      // while the answer travels (../common/crypto.ts).
       request.once('finish', preloadCrypto)
       request.on('error', error => {
         signal?.removeEventListener('abort', onAbort)

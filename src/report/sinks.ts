@@ -1,8 +1,8 @@
 import { debug, info, setFailed, setOutput, setSecret, warning } from '@actions/core'
-import { access, appendFile, constants } from 'node:fs'
 import type { Log } from '../common/log.js'
 import { redact, registerSecret } from '../common/redact.js'
 import { inertLine, inertLines } from '../common/text.js'
+import { appendOutput, appendSummary } from './runner-files.js'
 
 /**
  * The only ways anything leaves the action: the log, annotations, outputs and the job summary.
@@ -28,7 +28,10 @@ export interface RunnerCore {
   debug: typeof debug
   setFailed: typeof setFailed
   setSecret: typeof setSecret
+  /** An output outside a runner (no GITHUB_OUTPUT): the `::set-output` command. */
   setOutput: typeof setOutput
+  /** Appends an output to the runner's output file (GITHUB_OUTPUT). */
+  appendOutput(file: string, name: string, value: string): void
   /** Appends to the job summary file (GITHUB_STEP_SUMMARY). */
   appendSummary(file: string, html: string): Promise<void>
 }
@@ -37,28 +40,15 @@ export interface RunnerCore {
  * The runner's side, function by function: naming the whole @actions/core namespace as a value
  * would keep all of it in the bundle (its OIDC client brings undici, about 500 KB).
  */
-const RUNNER: RunnerCore = { info, warning, debug, setFailed, setSecret, setOutput, appendSummary }
-
-/**
- * What `core.summary.addRaw(html).write()` does (the file must exist and be writable; the text
- * is appended), with node:fs's callback API: @actions/core's summary module takes `fs.promises`
- * when it is loaded, and with it Node's REPL history and readline modules, 4 ms of every run's
- * start for one append at its end.
- */
-export function appendSummary(file: string, html: string): Promise<void> {
-  return new Promise((resolve, reject) =>
-    access(file, constants.R_OK | constants.W_OK, accessError => {
-      if (accessError) {
-        reject(
-          new Error(
-            `Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`
-          )
-        )
-        return
-      }
-      appendFile(file, html, { encoding: 'utf8' }, error => (error ? reject(error) : resolve()))
-    })
-  )
+const RUNNER: RunnerCore = {
+  info,
+  warning,
+  debug,
+  setFailed,
+  setSecret,
+  setOutput,
+  appendOutput,
+  appendSummary
 }
 
 export function createSinks(runner: RunnerCore = RUNNER, env: NodeJS.ProcessEnv = process.env): Sinks {
@@ -77,7 +67,11 @@ export function createSinks(runner: RunnerCore = RUNNER, env: NodeJS.ProcessEnv 
       runner.setSecret(secret)
     },
     setOutputs: outputs => {
-      for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, redact(value))
+      const file = env.GITHUB_OUTPUT
+      for (const [name, value] of Object.entries(outputs)) {
+        if (file) runner.appendOutput(file, name, redact(value))
+        else runner.setOutput(name, redact(value))
+      }
     },
     writeSummary: async html => {
       const file = env.GITHUB_STEP_SUMMARY
