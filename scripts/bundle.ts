@@ -11,14 +11,14 @@
  * dist/package.json says `"type": "commonjs"`, so that Node reads dist/index.js as such
  * whatever the package around it says.
  *
- * Every file is ASCII (see asciiOnly). `../web/fetch/body.js` stays out of the bundle: see
+ * Every file is ASCII (scripts/ascii-only.ts). `../web/fetch/body.js` stays out of the bundle: see
  * src/http/pipeline.ts.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { compileFunction } from 'node:vm'
 import path from 'node:path'
 import { ROOT } from '../standin/paths.js'
+import { asciiOnly } from './ascii-only.js'
 import { writeLicenses, type WebpackStats } from './licenses.js'
 
 interface NccAsset {
@@ -47,7 +47,7 @@ const main = asciiOnly('index.js', code)
 writeFileSync(path.join(DIST, 'index.js'), main)
 for (const [name, asset] of Object.entries(assets)) {
   mkdirSync(path.dirname(path.join(DIST, name)), { recursive: true })
-  const source = name.endsWith('.js') ? asciiOnly(name, String(asset.source)) : asset.source
+  const source = /\.[cm]?js$/.test(name) ? asciiOnly(name, String(asset.source)) : asset.source
   writeFileSync(path.join(DIST, name), source, { mode: asset.permissions })
 }
 writeFileSync(path.join(DIST, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`)
@@ -55,23 +55,3 @@ writeLicenses(stats.toJson(), path.join(DIST, 'licenses.txt'))
 console.error(
   `dist/index.js ${(Buffer.byteLength(main) / 1024).toFixed(1)} KiB and ${Object.keys(assets).length} files beside it`
 )
-
-/**
- * The code with every character outside printable ASCII (tab and line breaks kept) written as
- * a \u escape (an astral one as its two surrogates). V8 keeps an all-ASCII source as one byte per character; one non-ASCII character
- * (a `…` in a message) makes Node decode the whole file into a two-byte string, about 0.5 ms of
- * every start. The escape means the character itself in strings, templates, regular
- * expressions (with or without the u flag) and comments; it would not after a backslash (`\é`
- * would turn into an escaped backslash) nor in a raw template, so both stop the build.
- */
-function asciiOnly(name: string, code: string): string {
-  if (/\\[^\t\n\r\x20-\x7e]/.test(code)) throw new Error(`${name}: a backslash before a non-ASCII character`)
-  if (code.includes('String.raw')) throw new Error(`${name}: String.raw, whose text \\u escapes would change`)
-  const ascii = code.replace(
-    /[^\t\n\r\x20-\x7e]/g,
-    char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
-  )
-  // An escape outside a literal (a character used as whitespace) would be a syntax error: say so here.
-  compileFunction(ascii, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: name })
-  return ascii
-}

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals'
-import { fstatSync } from 'node:fs'
+import * as fs from 'node:fs'
 
 /**
  * src/common/crypto.ts: random bytes from the operating system's device where there is one,
@@ -20,7 +20,7 @@ describe('random bytes and node:crypto, loaded lazily', () => {
     const { randomBytes, randomDevice } = await import('../../src/common/crypto.js')
     const fd = randomDevice()
     expect(fd).not.toBeNull()
-    expect(fstatSync(fd as number).isCharacterDevice()).toBe(true)
+    expect(fs.fstatSync(fd as number).isCharacterDevice()).toBe(true)
     const samples = Array.from({ length: 50 }, () => randomBytes(16).toString('hex'))
     expect(samples.every(sample => /^[0-9a-f]{32}$/.test(sample))).toBe(true)
     expect(new Set(samples).size).toBe(samples.length)
@@ -49,7 +49,7 @@ describe('random bytes and node:crypto, loaded lazily', () => {
 
   it('falls back to node:crypto where there is no random device, preloaded once on the next turn', async () => {
     jest.resetModules()
-    const fs = await import('node:fs')
+    // node:fs as imported at the top of this file, unmocked, with one function replaced.
     jest.unstable_mockModule('node:fs', () => ({
       ...fs,
       openSync: () => {
@@ -68,5 +68,40 @@ describe('random bytes and node:crypto, loaded lazily', () => {
     expect(asked).toHaveBeenCalledWith('node:crypto')
     expect(randomBytes(16)).toHaveLength(16)
     expect(asked).toHaveBeenCalledTimes(2)
+  })
+
+  it('refuses a character device that hands out the same byte (/dev/zero mounted in its place)', async () => {
+    jest.resetModules()
+    jest.unstable_mockModule('node:fs', () => ({
+      ...fs,
+      openSync: (file: string, flags: string) =>
+        fs.openSync(file === '/dev/urandom' ? '/dev/zero' : file, flags)
+    }))
+    const { randomBytes, randomDevice } = await import('../../src/common/crypto.js')
+    const asked = jest.spyOn(process, 'getBuiltinModule')
+    expect(randomDevice()).toBeNull()
+    const bytes = randomBytes(32)
+    expect(bytes.some(byte => byte !== 0)).toBe(true)
+    expect(asked).toHaveBeenCalledWith('node:crypto')
+  })
+
+  it("takes node:crypto's bytes when a read of the device fails, never fewer", async () => {
+    jest.resetModules()
+    let reads = 0
+    jest.unstable_mockModule('node:fs', () => ({
+      ...fs,
+      readSync: (...args: Parameters<typeof fs.readSync>) => {
+        reads += 1
+        // The first read is the device's probe at open; the next one fails.
+        if (reads > 1) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })
+        return fs.readSync(...args)
+      }
+    }))
+    const { randomBytes, randomDevice } = await import('../../src/common/crypto.js')
+    const asked = jest.spyOn(process, 'getBuiltinModule')
+    expect(randomDevice()).not.toBeNull()
+    expect(randomBytes(16)).toHaveLength(16)
+    expect(reads).toBe(2)
+    expect(asked).toHaveBeenCalledWith('node:crypto')
   })
 })

@@ -21,8 +21,9 @@ const RANDOM_DEVICE = '/dev/urandom'
 let device: number | null | undefined
 
 /**
- * /dev/urandom, opened once. Only a character device counts: a regular file at that path (a
- * container that bind-mounts something odd) would hand out the same bytes on every read.
+ * /dev/urandom, opened once, if it is what it should be: a character device (a regular file at
+ * that path would hand out the same bytes on every run) whose first 32 bytes are not all the
+ * same (/dev/zero mounted in its place would make every nonce and delimiter predictable).
  */
 export function randomDevice(): number | null {
   if (device !== undefined) return device
@@ -32,21 +33,34 @@ export function randomDevice(): number | null {
   try {
     fd = openSync(RANDOM_DEVICE, 'r')
     if (fstatSync(fd).isCharacterDevice()) {
-      device = fd
-      fd = undefined
+      const probe = readFully(fd, 32)
+      if (probe.some(byte => byte !== probe[0])) {
+        device = fd
+        fd = undefined
+      }
     }
   } catch {
-    // No device (or not readable): node:crypto it is.
+    // No device, not readable, or short of bytes: node:crypto it is.
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
   return device
 }
 
-/** `size` bytes from the operating system's CSPRNG. */
+/** `size` bytes from the operating system's CSPRNG: its device, or node:crypto should a read fail. */
 export function randomBytes(size: number): Buffer {
   const fd = randomDevice()
-  if (fd === null) return nodeCrypto().randomBytes(size)
+  if (fd !== null) {
+    try {
+      return readFully(fd, size)
+    } catch {
+      // An I/O error on the device: never fewer or weaker bytes, node:crypto's instead.
+    }
+  }
+  return nodeCrypto().randomBytes(size)
+}
+
+function readFully(fd: number, size: number): Buffer {
   const bytes = Buffer.alloc(size)
   for (let filled = 0; filled < size;) {
     const read = readSync(fd, bytes, filled, size - filled, null)
