@@ -67,7 +67,9 @@ function bundleFiles(record: LoadRecord): { name: string; text: string }[] {
  * runs that wait.
  */
 const NOT_NEEDED = [
-  'crypto',
+  // Windows has no /dev/urandom: there node:crypto gives the random bytes, loaded while the
+  // first request travels.
+  ...(process.platform === 'win32' ? [] : ['crypto']),
   'internal/fs/promises',
   'internal/readline/interface',
   'module',

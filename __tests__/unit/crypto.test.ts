@@ -8,13 +8,27 @@ import * as fs from 'node:fs'
 describe('random bytes and node:crypto, loaded lazily', () => {
   afterEach(() => jest.restoreAllMocks())
 
+  // Linux and macOS have /dev/urandom; Windows has no such device and always uses node:crypto.
+  const windows = process.platform === 'win32'
+  const withDevice = windows ? it.skip : it
+  const onWindows = windows ? it : it.skip
+
+  onWindows("on Windows, takes node:crypto's bytes (there is no random device)", async () => {
+    jest.resetModules()
+    const { randomBytes, randomDevice } = await import('../../src/common/crypto.js')
+    const asked = jest.spyOn(process, 'getBuiltinModule')
+    expect(randomDevice()).toBeNull()
+    expect(randomBytes(16)).toHaveLength(16)
+    expect(asked).toHaveBeenCalledWith('node:crypto')
+  })
+
   it('nodeCrypto() hands back node:crypto itself', async () => {
     const { nodeCrypto } = await import('../../src/common/crypto.js')
     const crypto = await import('node:crypto')
     expect(nodeCrypto().createHash).toBe(crypto.createHash)
   })
 
-  it('reads random bytes from /dev/urandom, a character device, without node:crypto', async () => {
+  withDevice('reads random bytes from /dev/urandom, a character device, without node:crypto', async () => {
     jest.resetModules()
     const asked = jest.spyOn(process, 'getBuiltinModule')
     const { randomBytes, randomDevice } = await import('../../src/common/crypto.js')
@@ -37,7 +51,7 @@ describe('random bytes and node:crypto, loaded lazily', () => {
     expect(new Set(uuids).size).toBe(uuids.length)
   })
 
-  it('preloadCrypto() leaves node:crypto unloaded where the random device serves', async () => {
+  withDevice('preloadCrypto() leaves node:crypto unloaded where the random device serves', async () => {
     jest.resetModules()
     const { preloadCrypto } = await import('../../src/common/crypto.js')
     const asked = jest.spyOn(process, 'getBuiltinModule')
@@ -85,7 +99,7 @@ describe('random bytes and node:crypto, loaded lazily', () => {
     expect(asked).toHaveBeenCalledWith('node:crypto')
   })
 
-  it("takes node:crypto's bytes when a read of the device fails, never fewer", async () => {
+  withDevice("takes node:crypto's bytes when a read of the device fails, never fewer", async () => {
     jest.resetModules()
     let reads = 0
     jest.unstable_mockModule('node:fs', () => ({
