@@ -6,15 +6,16 @@ import { appendOutput, appendSummary } from '../../src/report/runner-files.js'
 import { createSinks, type RunnerCore } from '../../src/report/sinks.js'
 import { parseOutputFile } from '../../standin/runner.js'
 
+/** A fresh folder per test for the runner's files. */
+let dir: string
+beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'atlas-runner-files-'))))
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
 /**
  * The job summary is appended with node:fs's callback API (not @actions/core's summary, whose
  * module loads fs/promises at every start); it must behave as `summary.addRaw(html).write()` did.
  */
 describe('the job summary file', () => {
-  let dir: string
-  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'atlas-summary-'))))
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
-
   it('is appended to, keeping what earlier steps wrote', async () => {
     const file = path.join(dir, 'summary')
     writeFileSync(file, '<p>an earlier step</p>\n')
@@ -76,10 +77,6 @@ describe('the job summary file', () => {
  * delimiter made from the operating system's random bytes instead of node:crypto's.
  */
 describe('the output file', () => {
-  let dir: string
-  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'atlas-output-'))))
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
-
   it('reads back as the runner reads it, whatever the values hold', () => {
     const file = path.join(dir, 'output')
     writeFileSync(file, 'earlier<<EOF\nkept\nEOF\n')
